@@ -1,0 +1,79 @@
+// The index schema shared by indexer and server: term prefixes, value slots, metadata keys.
+//
+// One Xapian document per (item, language). Ranking, totals and facet counts all count these
+// documents, which are the unit a user clicks; passages live inside the document data and the
+// best one is chosen at query time for the hits on the page only.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace nexuskb::schema {
+
+// Bump when prefixes, slots or the document data layout change; the server refuses other versions.
+inline constexpr std::string_view kSchemaVersion = "3";
+inline constexpr std::string_view kMetaSchemaVersion = "nexuskb.schema_version";
+inline constexpr std::string_view kMetaBuiltAt = "nexuskb.built_at";
+inline constexpr std::string_view kMetaTaxonomy = "nexuskb.taxonomy";  // taxonomy as JSON
+
+// Term prefixes (Xapian conventions: Q unique id, S title, Z stemmed, X... boolean filters).
+inline constexpr std::string_view kPrefixUid = "Q";        // Q<id>:<lang>, one per document
+inline constexpr std::string_view kPrefixItem = "XI";      // XI<id>, shared by translations
+inline constexpr std::string_view kPrefixTitle = "S";      // title words (free text)
+inline constexpr std::string_view kPrefixKind = "XK";      // kind key
+inline constexpr std::string_view kPrefixSection = "XE";   // section key
+inline constexpr std::string_view kPrefixActor = "XA";     // actor keys (multi)
+inline constexpr std::string_view kPrefixRegion = "XR";    // region keys (multi)
+inline constexpr std::string_view kPrefixTheme = "XT";     // theme keys (multi)
+inline constexpr std::string_view kPrefixLang = "XL";      // language code
+inline constexpr std::string_view kPrefixPractice = "XP";  // practice numbers the item is about
+// The item's own good-practice number. Indexed with wdf 1 (not boolean) so a query naming
+// "GP 23" can weight it and put that practice first.
+inline constexpr std::string_view kPrefixNumber = "XN";
+
+// Value slots. Multi-valued facets hold the document's sorted values packed with kPackSeparator,
+// so Xapian's built-in ValueCountMatchSpy counts each combination and the server expands the
+// combinations into exact per-value counts. Built-in spies also work through xapian-tcpsrv.
+enum Slot : Xapian::valueno {
+  kSlotLang = 0,        // "en"
+  kSlotKind = 1,        // "practice"
+  kSlotSection = 2,     // "legal-considerations"
+  kSlotActors = 3,      // packed "fiu|judiciary"
+  kSlotRegions = 4,     // packed
+  kSlotThemes = 5,      // packed
+  kSlotPractices = 6,   // packed decimal numbers "1|2|23"
+  kSlotSortNumber = 7,  // sortable_serialise(number, or 1000 + lowest practice, or 1e6)
+  kSlotItemId = 8,      // item id
+  kSlotHtml = 9,        // rendered body HTML (kept out of the data so hit lists parse less)
+};
+inline constexpr char kPackSeparator = '|';
+
+// A search facet: its public name (URL parameter and query prefix), term prefix and slot.
+struct Facet {
+  std::string_view name;
+  std::string_view prefix;
+  Xapian::valueno slot;
+  bool multi_valued;
+};
+
+inline constexpr std::array<Facet, 7> kFacets{{
+    {"practice", kPrefixPractice, kSlotPractices, true},
+    {"actor", kPrefixActor, kSlotActors, true},
+    {"region", kPrefixRegion, kSlotRegions, true},
+    {"kind", kPrefixKind, kSlotKind, false},
+    {"section", kPrefixSection, kSlotSection, false},
+    {"theme", kPrefixTheme, kSlotThemes, true},
+    {"lang", kPrefixLang, kSlotLang, false},
+}};
+
+// Returns the facet named `name`, or nullptr.
+const Facet* find_facet(std::string_view name);
+
+inline constexpr std::array<std::string_view, 3> kLanguages{"en", "fr", "ar"};
+
+// Snowball stemmer name for a language code ("en" -> "english").
+std::string_view stemmer_name(std::string_view lang);
+
+}  // namespace nexuskb::schema

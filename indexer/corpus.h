@@ -1,0 +1,32 @@
+// Loading content/: every item parsed, rendered and cross-checked, with all errors collected.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/content_item.h"
+#include "core/status.h"
+#include "core/synonyms.h"
+#include "core/taxonomy.h"
+#include "indexer/markdown.h"
+
+namespace nexuskb {
+
+struct CorpusItem {
+  ContentItem item;
+  RenderedBody body;
+  std::string relative_path;  // relative to the content directory
+};
+
+struct Corpus {
+  Taxonomy taxonomy;
+  SynonymGroups synonyms;
+  std::vector<CorpusItem> items;  // sorted by (id, lang)
+};
+
+// Reads <dir>/taxonomy.yaml, <dir>/synonyms.yaml and every *.md below <dir>. Returns every
+// problem found (never stops at the first): parse errors, unknown taxonomy values, duplicate
+// (id, lang), translations that disagree on kind or number, links to unknown items, raw HTML.
+Result<Corpus> load_corpus(const std::string& dir);
+
+}  // namespace nexuskb

@@ -1,0 +1,167 @@
+// Server set-up, the route table, error mapping and the index watcher.
+#include "server/http_server.h"
+
+#include <chrono>
+#include <iostream>
+
+#include "server/json_render.h"
+
+namespace nexuskb {
+namespace {
+
+constexpr size_t kMaxPayload = 64 * 1024;  // no route takes a body; keep uploads tiny
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+bool is_api_path(const std::string& path) {
+  return path.rfind("/api/", 0) == 0;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(ServerConfig config)
+    : config_(std::move(config)),
+      index_(config_.index_path),
+      service_(index_),
+      pages_(config_.templates_dir),
+      assets_(config_.templates_dir + "/static") {
+  const int threads = std::max(1, config_.threads);
+  http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Without TCP_NODELAY, Nagle plus delayed ACKs add ~40 ms to every keep-alive response.
+  http_.set_tcp_nodelay(true);
+  http_.set_keep_alive_max_count(1000);
+  http_.set_keep_alive_timeout(5);
+  http_.set_read_timeout(5, 0);
+  http_.set_write_timeout(5, 0);
+  http_.set_payload_max_length(kMaxPayload);
+  register_routes();
+}
+
+HttpServer::~HttpServer() {
+  stop();
+  if (watcher_.joinable()) watcher_.join();
+}
+
+void HttpServer::register_routes() {
+  using Self = HttpServer;
+  auto route = [this](void (Self::*handler)(const httplib::Request&, httplib::Response&)) {
+    return [this, handler](const httplib::Request& req, httplib::Response& res) {
+      (this->*handler)(req, res);
+    };
+  };
+  // The route table. Everything is GET (and HEAD); other methods get 405.
+  http_.Get("/api/v1/search", route(&Self::api_search));
+  http_.Get(R"(/api/v1/documents/([^/]+))", route(&Self::api_document));
+  http_.Get(R"(/api/v1/related/([^/]+))", route(&Self::api_related));
+  http_.Get("/api/v1/suggest", route(&Self::api_suggest));
+  http_.Get("/api/v1/facets", route(&Self::api_facets));
+  http_.Get("/healthz", route(&Self::healthz));
+  http_.Get("/readyz", route(&Self::readyz));
+  http_.Get("/", route(&Self::page_home));
+  http_.Get("/search", route(&Self::page_search));
+  http_.Get(R"(/doc/([^/]+))", route(&Self::page_document));
+  http_.Get(R"(/static/(.+))", route(&Self::static_file));
+
+  auto method_not_allowed = [this](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Allow", "GET, HEAD");
+    ApiError e{405, "method_not_allowed", req.method + " is not allowed here; use GET", ""};
+    is_api_path(req.path) ? send_json_error(res, e) : send_html_error(req, res, e);
+  };
+  http_.Post(".*", method_not_allowed);
+  http_.Put(".*", method_not_allowed);
+  http_.Delete(".*", method_not_allowed);
+  http_.Patch(".*", method_not_allowed);
+  http_.Options(".*", method_not_allowed);
+
+  http_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;  // a handler already rendered the error
+    ApiError e{res.status, res.status == 404 ? "not_found" : "bad_request",
+               res.status == 404 ? "no such route: " + req.path : "the request could not be read",
+               ""};
+    if (res.status == 414) e.code = "uri_too_long";
+    if (res.status == 413) e.code = "payload_too_large";
+    is_api_path(req.path) ? send_json_error(res, e) : send_html_error(req, res, e);
+  });
+  http_.set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const Xapian::Error& e) {
+          what = e.get_description();
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        std::cerr << "error: " << req.method << " " << req.path << ": " << what << "\n";
+        ApiError e{500, "internal_error", "the server could not answer this request", ""};
+        is_api_path(req.path) ? send_json_error(res, e) : send_html_error(req, res, e);
+      });
+  http_.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+  });
+  if (config_.access_log) {
+    http_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      // What a clerk searched for is sensitive: the query string is left out unless asked for.
+      std::string line = req.method + " " + req.path;
+      if (config_.log_queries && !req.params.empty()) {
+        std::string qs;
+        for (const auto& [k, v] : req.params) qs += (qs.empty() ? "?" : "&") + k + "=" + v;
+        line += qs;
+      }
+      std::clog << "access: " << line << " " << res.status << "\n";
+    });
+  }
+}
+
+int HttpServer::bind() {
+  if (config_.port == 0) return http_.bind_to_any_port(config_.host);
+  return http_.bind_to_port(config_.host, config_.port) ? config_.port : -1;
+}
+
+bool HttpServer::listen() {
+  if (config_.reload_check_ms > 0 && !watcher_.joinable()) {
+    watcher_ = std::thread([this] { watch_index(); });
+  }
+  return http_.listen_after_bind();
+}
+
+void HttpServer::stop() {
+  stopping_ = true;
+  http_.stop();
+}
+
+void HttpServer::reload_index() {
+  std::string error;
+  if (index_.refresh(error)) {
+    std::clog << "index: now serving " << index_.snapshot()->resolved_path << "\n";
+  } else if (!error.empty()) {
+    std::cerr << "index: kept the current index: " << error << "\n";
+  }
+}
+
+void HttpServer::watch_index() {
+  while (!stopping_) {
+    for (int waited = 0; waited < config_.reload_check_ms && !stopping_; waited += 50) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!stopping_) reload_index();
+  }
+}
+
+void HttpServer::send_json_error(httplib::Response& res, const ApiError& error) {
+  res.status = error.status;
+  res.set_content(to_json(error).dump(), "application/json");
+}
+
+void HttpServer::send_html_error(const httplib::Request& req, httplib::Response& res,
+                                 const ApiError& error) {
+  res.status = error.status;
+  const std::string lang = choose_ui_language(req.params, req.get_header_value("Accept-Language"));
+  res.set_content(pages_.error(error.status, error.message, lang), "text/html; charset=utf-8");
+}
+
+}  // namespace nexuskb

@@ -1,0 +1,80 @@
+// nexuskb-serve: the HTTP server. One route table (register_routes) maps the API and the HTML
+// pages onto SearchService; handlers parse, call and render.
+//
+// Thread safety: handlers run on cpp-httplib's thread pool; all shared state is immutable or
+// internally synchronised (IndexHandle).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+
+#include "server/html_pages.h"
+#include "server/index_snapshot.h"
+#include "server/search_service.h"
+#include "server/static_assets.h"
+
+namespace nexuskb {
+
+struct ServerConfig {
+  std::string index_path = "var/index";
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port (tests)
+  int threads = 16;
+  std::string templates_dir = "templates";
+  bool log_queries = false;  // access log includes query strings only when asked
+  bool access_log = true;
+  int reload_check_ms = 1000;  // how often to look for a new index behind index_path
+};
+
+class HttpServer {
+ public:
+  // Opens the index and loads templates; throws std::runtime_error with a clear message.
+  explicit HttpServer(ServerConfig config);
+  ~HttpServer();
+
+  // Binds the listening socket; returns the port (useful with port 0). False/-1 on failure.
+  int bind();
+  // Serves until stop(); returns false if the server could not run.
+  bool listen();
+  void stop();
+
+  // Looks for a new index now (also done periodically and on SIGHUP).
+  void reload_index();
+
+ private:
+  void register_routes();
+  void watch_index();
+
+  // API handlers (api_handlers.cpp).
+  void api_search(const httplib::Request& req, httplib::Response& res);
+  void api_document(const httplib::Request& req, httplib::Response& res);
+  void api_related(const httplib::Request& req, httplib::Response& res);
+  void api_suggest(const httplib::Request& req, httplib::Response& res);
+  void api_facets(const httplib::Request& req, httplib::Response& res);
+  void healthz(const httplib::Request& req, httplib::Response& res);
+  void readyz(const httplib::Request& req, httplib::Response& res);
+
+  // HTML handlers (html_handlers.cpp).
+  void page_home(const httplib::Request& req, httplib::Response& res);
+  void page_search(const httplib::Request& req, httplib::Response& res);
+  void page_document(const httplib::Request& req, httplib::Response& res);
+  void static_file(const httplib::Request& req, httplib::Response& res);
+
+  void send_json_error(httplib::Response& res, const ApiError& error);
+  void send_html_error(const httplib::Request& req, httplib::Response& res, const ApiError& error);
+
+  ServerConfig config_;
+  IndexHandle index_;
+  SearchService service_;
+  HtmlPages pages_;
+  StaticAssets assets_;
+  httplib::Server http_;
+  std::atomic<bool> stopping_{false};
+  std::thread watcher_;
+};
+
+}  // namespace nexuskb

@@ -1,0 +1,96 @@
+// Opening the index, checking its schema, and per-thread database handles.
+#include "server/index_snapshot.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "core/schema.h"
+#include "core/stored_item.h"
+
+namespace nexuskb {
+namespace {
+
+struct ThreadDatabase {
+  const IndexHandle* owner = nullptr;
+  uint64_t generation = 0;
+  std::unique_ptr<Xapian::Database> db;
+};
+thread_local ThreadDatabase t_database;
+
+}  // namespace
+
+std::string resolve_index_path(const std::string& path) {
+  std::error_code ec;
+  auto resolved = std::filesystem::canonical(path, ec);
+  return ec ? std::string() : resolved.string();
+}
+
+IndexHandle::IndexHandle(std::string path) : path_(std::move(path)) {
+  snapshot_ = load(generation_.load());
+}
+
+std::shared_ptr<const IndexSnapshot> IndexHandle::load(uint64_t generation) const {
+  const std::string resolved = resolve_index_path(path_);
+  if (resolved.empty()) {
+    throw std::runtime_error("no index at '" + path_ + "': run nexuskb-index --out " + path_ +
+                             " first");
+  }
+  Xapian::Database db;
+  try {
+    db = Xapian::Database(resolved);
+  } catch (const Xapian::Error& e) {
+    throw std::runtime_error("cannot open index '" + path_ + "': " + e.get_description());
+  }
+  const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
+  if (version != schema::kSchemaVersion) {
+    throw std::runtime_error("index '" + path_ + "' has schema version '" + version +
+                             "' but this server needs '" + std::string(schema::kSchemaVersion) +
+                             "': rebuild it with this version of nexuskb-index");
+  }
+  auto snap = std::make_shared<IndexSnapshot>();
+  snap->generation = generation;
+  snap->resolved_path = resolved;
+  snap->taxonomy = Taxonomy::from_json(
+      nlohmann::json::parse(db.get_metadata(std::string(schema::kMetaTaxonomy))));
+  snap->doc_count = db.get_doccount();
+  snap->built_at = db.get_metadata(std::string(schema::kMetaBuiltAt));
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    StoredItem item = StoredItem::from_data(db.get_document(*it).get_data());
+    if (item.kind == "practice" && item.number) {
+      snap->practice_titles[*item.number][item.lang] = item.title;
+    }
+    snap->titles.push_back({item.id, item.lang, item.title, Xapian::Unicode::tolower(item.title)});
+  }
+  return snap;
+}
+
+Xapian::Database& IndexHandle::database() {
+  auto snap = snapshot();
+  if (t_database.owner != this || t_database.generation != snap->generation || !t_database.db) {
+    t_database.db = std::make_unique<Xapian::Database>(snap->resolved_path);
+    t_database.owner = this;
+    t_database.generation = snap->generation;
+  }
+  return *t_database.db;
+}
+
+std::shared_ptr<const IndexSnapshot> IndexHandle::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+bool IndexHandle::refresh(std::string& error) {
+  const std::string resolved = resolve_index_path(path_);
+  if (resolved.empty() || resolved == snapshot()->resolved_path) return false;
+  try {
+    auto fresh = load(generation_.fetch_add(1) + 1);
+    std::lock_guard lock(mutex_);
+    snapshot_ = std::move(fresh);
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
+}
+
+}  // namespace nexuskb

@@ -1,0 +1,63 @@
+// The open index as the server sees it: a per-thread Xapian::Database plus shared, immutable
+// facts read once per index revision (taxonomy, practice titles, titles for suggestions).
+//
+// Thread safety: IndexHandle is shared by all worker threads. database() returns a Database
+// owned by the calling thread (Xapian objects are not thread-safe), reopened when the index
+// generation changes. snapshot() returns a shared_ptr that stays valid while a request holds it.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "core/taxonomy.h"
+
+namespace nexuskb {
+
+struct TitleEntry {
+  std::string id, lang, title, folded;  // folded: Unicode lower case, for prefix matching
+};
+
+struct IndexSnapshot {
+  uint64_t generation = 0;
+  std::string resolved_path;  // what the index path pointed at when opened
+  Taxonomy taxonomy;
+  Xapian::doccount doc_count = 0;
+  std::string built_at;
+  // practice number -> lang -> title
+  std::map<int, std::map<std::string, std::string>> practice_titles;
+  std::vector<TitleEntry> titles;  // every (item, lang), for suggestions
+};
+
+class IndexHandle {
+ public:
+  // Opens `path` (a directory, symlink or Xapian stub file). Throws std::runtime_error with a
+  // clear message when the index is missing or its schema version differs.
+  explicit IndexHandle(std::string path);
+
+  Xapian::Database& database();
+  std::shared_ptr<const IndexSnapshot> snapshot() const;
+
+  // Re-resolves the path; opens the new index if it changed. Returns true when it switched.
+  // Errors leave the current index in service and are returned in `error`.
+  bool refresh(std::string& error);
+  const std::string& path() const { return path_; }
+
+ private:
+  std::shared_ptr<const IndexSnapshot> load(uint64_t generation) const;
+
+  std::string path_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const IndexSnapshot> snapshot_;
+  std::atomic<uint64_t> generation_{1};
+};
+
+// Where `path` currently leads (symlinks resolved); empty when it does not exist.
+std::string resolve_index_path(const std::string& path);
+
+}  // namespace nexuskb

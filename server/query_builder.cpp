@@ -1,0 +1,301 @@
+// Query construction.
+#include "server/query_builder.h"
+
+#include <regex>
+#include <sstream>
+
+#include "core/schema.h"
+#include "core/stopwords.h"
+#include "core/synonyms.h"
+#include "core/text.h"
+
+namespace nexuskb {
+namespace {
+
+namespace s = schema;
+
+constexpr unsigned kParseFlags =
+    Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+    Xapian::QueryParser::FLAG_PURE_NOT;
+constexpr double kPracticeBoost = 40.0;
+constexpr size_t kMaxSynonymWords = 4;
+constexpr double kOtherLanguageWeight = 0.8;
+
+double language_preference(const std::string& lang, const std::string& preferred) {
+  return lang == preferred ? 1.0 : kOtherLanguageWeight;
+}
+
+bool is_operator(const std::string& w) {
+  return w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR" || w == "ADJ";
+}
+
+// A word the synonym rewriter may touch: no syntax characters, not an operator.
+bool is_plain_word(const std::string& w) {
+  if (w.empty() || is_operator(w)) return false;
+  for (char c : w) {
+    if (c == ':' || c == '"' || c == '(' || c == ')' || c == '*' || c == '+' || c == '-')
+      return false;
+  }
+  return true;
+}
+
+// Xapian's parser silently accepts unbalanced quotes and brackets and dangling operators; we
+// report them so the response can say that the plain words were searched instead.
+bool is_well_formed(const std::string& text) {
+  int quotes = 0, depth = 0;
+  for (char c : text) {
+    if (c == '"') ++quotes;
+    if (quotes % 2) continue;
+    if (c == '(') ++depth;
+    if (c == ')' && --depth < 0) return false;
+  }
+  if (quotes % 2 || depth != 0) return false;
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  for (size_t i = 0; i < words.size(); ++i) {
+    const bool binary = words[i] == "AND" || words[i] == "OR" || words[i] == "XOR" ||
+                        words[i] == "NEAR" || words[i] == "ADJ";
+    if (binary && (i == 0 || i + 1 == words.size() || is_operator(words[i + 1]))) return false;
+    if (words[i] == "NOT" && i + 1 == words.size()) return false;
+  }
+  return true;
+}
+
+// Only plain letters and digits: what a malformed query is searched as.
+std::string plain_words(const std::string& text) {
+  std::string words;
+  for (char c : text) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80);
+    words += keep ? c : ' ';
+  }
+  std::istringstream in(words);
+  std::string out;
+  for (std::string w; in >> w;) {
+    if (is_operator(w)) continue;
+    out += (out.empty() ? "" : " ") + w;
+  }
+  return out;
+}
+
+std::string quote_alternative(const std::string& phrase) {
+  return phrase.find(' ') == std::string::npos ? phrase : "(" + phrase + ")";
+}
+
+}  // namespace
+
+std::string normalize_field_values(const std::string& text) {
+  static const std::regex field(
+      R"re(\b(practice|actor|region|kind|section|theme|lang|title):([^\s()"]+))re");
+  std::string out;
+  auto begin = std::sregex_iterator(text.begin(), text.end(), field);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    out.append(text, last, it->position() - last);
+    out +=
+        (*it)[1].str() + ":" + ((*it)[1] == "title" ? (*it)[2].str() : ascii_lower((*it)[2].str()));
+    last = it->position() + it->length();
+  }
+  out.append(text, last, std::string::npos);
+  return out;
+}
+
+std::vector<int> extract_practice_mentions(std::string& text) {
+  static const std::regex mention(
+      R"((?:\b(?:good|bonnes?)\s+(?:practices?|pratiques?)|\bgps?|\bbps?)\s*(?:no\.?|n°|#)?\s*(\d{1,3})\b)");
+  static const std::regex arabic(
+      "\xD8\xA7\xD9\x84\xD9\x85\xD9\x85\xD8\xA7\xD8\xB1\xD8\xB3\xD8\xA9(?:\\s+"
+      "\xD8\xA7\xD9\x84\xD8\xAC\xD9\x8A\xD8\xAF\xD8\xA9)?\\s*(\\d{1,3})");
+  static const std::regex field(R"(\bpractice:(\d{1,3})\b)");
+  std::vector<int> numbers;
+  std::string lowered = ascii_lower(text);
+  std::string kept;
+  size_t last = 0;
+  std::vector<std::pair<size_t, size_t>> cuts;
+  for (const std::regex* re : {&mention, &arabic}) {
+    for (auto it = std::sregex_iterator(lowered.begin(), lowered.end(), *re);
+         it != std::sregex_iterator(); ++it) {
+      numbers.push_back(std::stoi((*it)[1].str()));
+      cuts.emplace_back(it->position(), it->length());
+    }
+  }
+  for (auto it = std::sregex_iterator(lowered.begin(), lowered.end(), field);
+       it != std::sregex_iterator(); ++it) {
+    numbers.push_back(std::stoi((*it)[1].str()));
+  }
+  std::sort(cuts.begin(), cuts.end());
+  for (const auto& [pos, len] : cuts) {
+    if (pos < last) continue;
+    kept.append(text, last, pos - last);
+    kept += ' ';
+    last = pos + len;
+  }
+  kept.append(text, last, std::string::npos);
+  text = kept;
+  return numbers;
+}
+
+std::string QueryBuilder::expand_synonyms(const std::string& text, const std::string& lang) const {
+  // Split into tokens, keeping quoted phrases whole so they are never rewritten.
+  std::vector<std::string> tokens;
+  std::string current;
+  bool in_quote = false;
+  for (char c : text) {
+    if (c == '"') {
+      current += c;
+      if (in_quote) {
+        tokens.push_back(current);
+        current.clear();
+      }
+      in_quote = !in_quote;
+    } else if (!in_quote && (c == ' ' || c == '\t' || c == '\n')) {
+      if (!current.empty()) tokens.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) tokens.push_back(current);
+
+  std::string out;
+  for (size_t i = 0; i < tokens.size();) {
+    size_t matched = 0;
+    std::vector<std::string> alternatives;
+    for (size_t n = std::min(kMaxSynonymWords, tokens.size() - i); n >= 1 && matched == 0; --n) {
+      std::string key;
+      bool plain = true;
+      for (size_t k = 0; k < n; ++k) {
+        plain = plain && is_plain_word(tokens[i + k]);
+        key += (k ? " " : "") + tokens[i + k];
+      }
+      if (!plain) continue;
+      key = synonym_key(lang, key);
+      for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it)
+        alternatives.push_back(*it);
+      if (!alternatives.empty()) matched = n;
+    }
+    if (!out.empty()) out += ' ';
+    if (matched == 0) {
+      out += tokens[i++];
+      continue;
+    }
+    std::string original;
+    for (size_t k = 0; k < matched; ++k) original += (k ? " " : "") + tokens[i + k];
+    out += "(" + quote_alternative(original);
+    for (const std::string& alt : alternatives) out += " OR " + quote_alternative(alt);
+    out += ")";
+    i += matched;
+  }
+  return out;
+}
+
+Xapian::Query QueryBuilder::parse_language(const std::string& text, const std::string& lang,
+                                           unsigned flags, std::string* corrected) const {
+  Xapian::QueryParser qp;
+  qp.set_database(db_);
+  qp.set_stemmer(Xapian::Stem(std::string(s::stemmer_name(lang))));
+  qp.set_stopper(&stopper_for(lang));
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  qp.set_default_op(match_any_ ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+  qp.add_prefix("title", std::string(s::kPrefixTitle));
+  for (const s::Facet& f : s::kFacets)
+    qp.add_boolean_prefix(std::string(f.name), std::string(f.prefix));
+  Xapian::Query q = qp.parse_query(text, flags);
+  if (corrected) *corrected = qp.get_corrected_query_string();
+  return q;
+}
+
+Xapian::Query QueryBuilder::text_query(const std::string& text, bool& syntax_fallback,
+                                       std::string* corrected,
+                                       const std::string& preferred_lang) const {
+  if (!is_well_formed(text)) {
+    syntax_fallback = true;
+    return text_query(plain_words(text), syntax_fallback, corrected, preferred_lang);
+  }
+  std::vector<Xapian::Query> per_language;
+  for (std::string_view lang_view : s::kLanguages) {
+    const std::string lang(lang_view);
+    const std::string expanded = expand_synonyms(text, lang);
+    Xapian::Query plain, wide;
+    std::string* want_correction = (corrected && lang == "en") ? corrected : nullptr;
+    unsigned flags =
+        kParseFlags | (want_correction ? Xapian::QueryParser::FLAG_SPELLING_CORRECTION : 0);
+    try {
+      plain = parse_language(text, lang, flags, want_correction);
+      wide = expanded == text ? plain : parse_language(expanded, lang, kParseFlags, nullptr);
+    } catch (const Xapian::QueryParserError&) {
+      // Malformed syntax is not the user's fault: read the words as plain words.
+      syntax_fallback = true;
+      plain = parse_language(plain_words(text), lang, 0, nullptr);
+      wide = plain;
+    }
+    if (plain.empty()) continue;
+    // Synonym matches find documents; exact matches add weight on top, so they rank first.
+    Xapian::Query combined = (wide.get_description() == plain.get_description())
+                                 ? plain
+                                 : Xapian::Query(Xapian::Query::OP_AND_MAYBE, wide, plain);
+    Xapian::Query branch(Xapian::Query::OP_FILTER, combined,
+                         Xapian::Query(std::string(s::kPrefixLang) + lang));
+    // The reader's language first when the same item matches in several languages.
+    per_language.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, branch,
+                              language_preference(lang, preferred_lang));
+  }
+  if (per_language.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_OR, per_language.begin(), per_language.end());
+}
+
+bool QueryBuilder::has_unknown_word(const std::string& text) const {
+  // Xapian offers a "correction" for any word with a more frequent neighbour; we only want one
+  // when a word of the query is not in the index at all.
+  std::istringstream in(Xapian::Unicode::tolower(plain_words(text)));
+  for (std::string w; in >> w;) {
+    if (db_.get_termfreq(w) == 0) return true;
+  }
+  return false;
+}
+
+QueryPlan QueryBuilder::build(const SearchRequest& request) const {
+  QueryPlan plan;
+  plan.relaxed = match_any_;
+  std::string text = normalize_field_values(request.query);
+  plan.practice_mentions = extract_practice_mentions(text);
+  Xapian::Query words =
+      text_query(text, plan.syntax_fallback, &plan.corrected_query, request.ui_lang);
+  if (!plan.corrected_query.empty() && !has_unknown_word(text)) plan.corrected_query.clear();
+  std::vector<Xapian::Query> parts;
+  if (!words.empty()) parts.push_back(words);
+  for (int n : plan.practice_mentions) {
+    const std::string num = std::to_string(n);
+    for (std::string_view lang : s::kLanguages) {
+      Xapian::Query own(Xapian::Query::OP_FILTER,
+                        Xapian::Query(std::string(s::kPrefixNumber) + num),
+                        Xapian::Query(std::string(s::kPrefixLang) + std::string(lang)));
+      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, own,
+                         kPracticeBoost * language_preference(std::string(lang), request.ui_lang));
+    }
+    if (words.empty()) parts.emplace_back(std::string(s::kPrefixPractice) + num);
+  }
+  plan.has_text = !parts.empty();
+  plan.text = parts.empty() ? Xapian::Query::MatchAll
+                            : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+  for (const auto& [facet_name, values] : request.filters) {
+    const s::Facet* facet = s::find_facet(facet_name);
+    std::vector<Xapian::Query> terms;
+    for (const std::string& v : values) terms.emplace_back(std::string(facet->prefix) + v);
+    plan.filters[facet_name] = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  }
+  return plan;
+}
+
+Xapian::Query filtered(const QueryPlan& plan, const std::string& except_facet) {
+  std::vector<Xapian::Query> filters;
+  for (const auto& [name, q] : plan.filters) {
+    if (name != except_facet) filters.push_back(q);
+  }
+  if (filters.empty()) return plan.text;
+  return Xapian::Query(Xapian::Query::OP_FILTER, plan.text,
+                       Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+}
+
+}  // namespace nexuskb

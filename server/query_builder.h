@@ -1,0 +1,69 @@
+// Builds the Xapian query for a SearchRequest: the text part (parsed once per language with its
+// own stemmer and stop words, synonyms expanded, good-practice mentions boosted) and the facet
+// filters (boolean terms: OR within a facet, AND across facets, never changing the ranking).
+//
+// Not thread-safe per instance; cheap to construct per request.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "server/search_request.h"
+
+namespace nexuskb {
+
+struct QueryPlan {
+  Xapian::Query text;                            // MatchAll when the query has no text
+  std::map<std::string, Xapian::Query> filters;  // facet name -> OR of its values
+  std::vector<int> practice_mentions;            // "GP 23" -> 23
+  std::string corrected_query;                   // did-you-mean, empty when none
+  bool syntax_fallback = false;                  // the query was re-read as plain words
+  bool has_text = false;
+  bool relaxed = false;  // words joined with OR because all of them together found nothing
+};
+
+class QueryBuilder {
+ public:
+  // `terms_db` supplies the spelling dictionary and synonyms (the local database).
+  explicit QueryBuilder(const Xapian::Database& terms_db) : db_(terms_db) {}
+
+  QueryPlan build(const SearchRequest& request) const;
+
+  // Words join with AND by default; with match_any they join with OR (used to relax a query
+  // that found nothing).
+  void set_match_any(bool any) { match_any_ = any; }
+
+  // The text query for `text` alone (exposed for tests and spelling retries).
+  // Items in `preferred_lang` weigh a little more than their translations.
+  Xapian::Query text_query(const std::string& text, bool& syntax_fallback, std::string* corrected,
+                           const std::string& preferred_lang = "en") const;
+
+  // True when some plain word of `text` does not occur in the index (a likely misspelling).
+  bool has_unknown_word(const std::string& text) const;
+
+  // Rewrites plain words that are synonym keys into bracketed alternatives:
+  // "fiu corruption" -> "(fiu OR (financial intelligence unit)) corruption".
+  std::string expand_synonyms(const std::string& text, const std::string& lang) const;
+
+ private:
+  Xapian::Query parse_language(const std::string& text, const std::string& lang, unsigned flags,
+                               std::string* corrected) const;
+
+  const Xapian::Database& db_;
+  bool match_any_ = false;
+};
+
+// Removes good-practice mentions ("GP 23", "gp23", "good practice 23", "bonne pratique 23",
+// "practice:23" is kept as a filter) from `text` and returns their numbers.
+std::vector<int> extract_practice_mentions(std::string& text);
+
+// Lower-cases facet values after field prefixes ("region:Sahel" -> "region:sahel").
+std::string normalize_field_values(const std::string& text);
+
+// The combined filter of `plan` leaving out `except_facet` (for disjunctive counts).
+Xapian::Query filtered(const QueryPlan& plan, const std::string& except_facet = "");
+
+}  // namespace nexuskb

@@ -1,0 +1,403 @@
+// Search, facet counting, passages and snippets, documents, related items, suggestions.
+#include "server/search_service.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include "core/schema.h"
+#include "core/stopwords.h"
+#include "core/text.h"
+#include "server/query_builder.h"
+
+namespace nexuskb {
+namespace {
+
+namespace s = schema;
+
+constexpr size_t kSnippetLength = 260;
+constexpr int kMaxFacetValues = 200;
+constexpr size_t kNoPassage = static_cast<size_t>(-1);
+
+std::string item_url(const std::string& id, const std::string& lang, const std::string& anchor) {
+  std::string url = "/doc/" + id;
+  if (lang != "en") url += "?lang=" + lang;
+  if (!anchor.empty()) url += "#" + anchor;
+  return url;
+}
+
+// Counts of each value of a multi- or single-valued facet, expanded from packed combinations.
+std::map<std::string, Xapian::doccount> expand_counts(const Xapian::ValueCountMatchSpy& spy,
+                                                      bool multi_valued) {
+  std::map<std::string, Xapian::doccount> counts;
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+    if (!multi_valued) {
+      counts[*it] += it.get_termfreq();
+      continue;
+    }
+    for (const std::string& v : unpack_values(*it)) counts[v] += it.get_termfreq();
+  }
+  return counts;
+}
+
+FacetResult facet_result(const s::Facet& facet,
+                         const std::map<std::string, Xapian::doccount>& counts,
+                         const std::vector<std::string>& selected, const IndexSnapshot& snap,
+                         const std::string& lang) {
+  FacetResult out;
+  out.name = std::string(facet.name);
+  const FacetDefinition* def = snap.taxonomy.facet(out.name);
+  out.label = def ? def->labels.get(lang, out.name)
+                  : (lang == "fr"   ? "Bonne pratique"
+                     : lang == "ar" ? "الممارسة الجيدة"
+                                    : "Good practice");
+  auto label_of = [&](const std::string& value) {
+    if (facet.name == "practice") {
+      std::string label = snap.taxonomy.value_label("practice", value, lang);
+      int n = std::atoi(value.c_str());
+      if (auto it = snap.practice_titles.find(n); it != snap.practice_titles.end()) {
+        auto t = it->second.find(lang);
+        if (t == it->second.end()) t = it->second.find("en");
+        if (t != it->second.end()) label += " — " + t->second;
+      }
+      return label;
+    }
+    return snap.taxonomy.value_label(out.name, value, lang);
+  };
+  for (const auto& [value, count] : counts) {
+    bool is_selected = std::find(selected.begin(), selected.end(), value) != selected.end();
+    out.values.push_back({value, label_of(value), count, is_selected});
+  }
+  for (const std::string& value : selected) {
+    if (counts.count(value) == 0) out.values.push_back({value, label_of(value), 0, true});
+  }
+  const bool numeric = facet.name == "practice";
+  std::sort(out.values.begin(), out.values.end(), [&](const FacetCount& a, const FacetCount& b) {
+    if (a.count != b.count) return a.count > b.count;
+    if (numeric) return std::atoi(a.value.c_str()) < std::atoi(b.value.c_str());
+    return a.label < b.label;
+  });
+  if (out.values.size() > kMaxFacetValues) out.values.resize(kMaxFacetValues);
+  return out;
+}
+
+// Stemmed (Z) terms carry no positions: replace each by the document's unstemmed words that
+// start with the stem (the usual shape of Snowball stems), which do.
+std::vector<std::string> positional_terms(const Xapian::Database& db, Xapian::docid did,
+                                          const std::vector<std::string>& terms) {
+  std::vector<std::string> out;
+  for (const std::string& t : terms) {
+    if (t.empty() || t[0] != 'Z') {
+      out.push_back(t);
+      continue;
+    }
+    const std::string stem = t.substr(1);
+    Xapian::TermIterator it = db.termlist_begin(did);
+    for (it.skip_to(stem); it != db.termlist_end(did); ++it) {
+      const std::string word = *it;
+      if (word.compare(0, stem.size(), stem) != 0) break;
+      out.push_back(word);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The passage whose positions hold the most (idf-weighted) query matches, or kNoPassage.
+size_t best_passage(const Xapian::Database& db, Xapian::docid did,
+                    const std::vector<StoredPassage>& passages,
+                    const std::vector<std::string>& terms) {
+  if (terms.empty()) return kNoPassage;
+  std::vector<double> score(passages.size(), 0.0);
+  const double n = db.get_doccount();
+  for (const std::string& t : positional_terms(db, did, terms)) {
+    std::vector<unsigned> hits(passages.size(), 0);
+    for (auto p = db.positionlist_begin(did, t); p != db.positionlist_end(did, t); ++p) {
+      auto it = std::upper_bound(
+          passages.begin(), passages.end(), *p,
+          [](unsigned pos, const StoredPassage& sp) { return pos < sp.first_pos; });
+      if (it != passages.begin()) ++hits[std::distance(passages.begin(), it) - 1];
+    }
+    const double idf = std::log((n + 1) / (db.get_termfreq(t) + 0.5));
+    for (size_t i = 0; i < passages.size(); ++i) {
+      if (hits[i]) score[i] += idf * (1.0 + std::log(hits[i]));
+    }
+  }
+  size_t best = std::max_element(score.begin(), score.end()) - score.begin();
+  return score[best] > 0 ? best : kNoPassage;
+}
+
+SearchHit make_hit(const Xapian::Database& db, const Xapian::Enquire& enquire,
+                   const Xapian::MSet& mset, Xapian::MSetIterator it, bool has_text) {
+  SearchHit hit;
+  hit.item = StoredItem::from_data(it.get_document().get_data());
+  hit.score = it.get_weight();
+  std::vector<std::string> terms;
+  if (has_text) {
+    const Xapian::Stopper& stopper = stopper_for(hit.item.lang);
+    for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
+         ++t) {
+      const std::string term = *t;
+      const bool text_term =
+          !term.empty() && (term[0] == 'Z' || !(term[0] >= 'A' && term[0] <= 'Z'));
+      // Another language's branch may carry words that are stop words in this item's language.
+      if (text_term && !stopper(term[0] == 'Z' ? term.substr(1) : term)) terms.push_back(term);
+    }
+  }
+  const auto& passages = hit.item.passages;
+  if (!passages.empty()) {
+    const size_t best = best_passage(db, *it, passages, terms);
+    const StoredPassage& p = passages[best == kNoPassage ? 0 : best];
+    hit.passage_anchor = best == kNoPassage ? "" : p.anchor;
+    hit.passage = p.heading;
+    if (has_text && best != kNoPassage) {
+      hit.snippet_html = mset.snippet(
+          p.text, kSnippetLength, Xapian::Stem(std::string(s::stemmer_name(hit.item.lang))),
+          Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>",
+          "</mark>", "…");
+    }
+  }
+  if (has_text && hit.passage_anchor.empty()) {
+    // The match is in the title or summary rather than a passage: show the summary highlighted.
+    hit.snippet_html = mset.snippet(hit.item.summary, kSnippetLength,
+                                    Xapian::Stem(std::string(s::stemmer_name(hit.item.lang))),
+                                    Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", "…");
+  }
+  if (hit.snippet_html.empty()) hit.snippet_html = html_escape(hit.item.summary);
+  hit.url = item_url(hit.item.id, hit.item.lang, hit.passage_anchor);
+  for (auto& p : hit.item.passages) p.text.clear();  // not needed past this point
+  return hit;
+}
+
+struct Run {
+  Xapian::doccount total = 0;
+  std::vector<SearchHit> hits;
+  std::map<std::string, std::map<std::string, Xapian::doccount>> counts;
+};
+
+Run run_query(const Xapian::Database& db, const QueryPlan& plan, const SearchRequest& request) {
+  Run run;
+  const Xapian::doccount all = db.get_doccount();
+  Xapian::Enquire enquire(db);
+  enquire.set_query(filtered(plan));
+  if (request.sort == SortOrder::kNumber) {
+    enquire.set_sort_by_value_then_relevance(s::kSlotSortNumber, false);
+  }
+  // Facets without a selection are counted on the main query; each selected facet is counted
+  // with its own selection removed (disjunctive counts).
+  std::vector<std::pair<const s::Facet*, std::unique_ptr<Xapian::ValueCountMatchSpy>>> spies;
+  for (const s::Facet& f : s::kFacets) {
+    if (plan.filters.count(std::string(f.name))) continue;
+    spies.emplace_back(&f, std::make_unique<Xapian::ValueCountMatchSpy>(f.slot));
+    enquire.add_matchspy(spies.back().second.get());
+  }
+  const Xapian::doccount first = (request.page - 1) * request.per_page;
+  Xapian::MSet mset = enquire.get_mset(first, request.per_page, all);
+  run.total = mset.get_matches_estimated();
+  for (auto it = mset.begin(); it != mset.end(); ++it)
+    run.hits.push_back(make_hit(db, enquire, mset, it, plan.has_text));
+  for (auto& [facet, spy] : spies)
+    run.counts[std::string(facet->name)] = expand_counts(*spy, facet->multi_valued);
+
+  for (const auto& [name, q] : plan.filters) {
+    const s::Facet* facet = s::find_facet(name);
+    Xapian::Enquire widened(db);
+    widened.set_query(filtered(plan, name));
+    Xapian::ValueCountMatchSpy spy(facet->slot);
+    widened.add_matchspy(&spy);
+    widened.get_mset(0, 0, all);
+    run.counts[name] = expand_counts(spy, facet->multi_valued);
+  }
+  return run;
+}
+
+}  // namespace
+
+SearchResult SearchService::search(const SearchRequest& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  auto snap = index_.snapshot();
+  Xapian::Database& db = index_.database();
+  QueryBuilder builder(db);
+
+  SearchResult result;
+  result.query = request.query;
+  result.page = request.page;
+  result.per_page = request.per_page;
+  QueryPlan plan = builder.build(request);
+  Run run = run_query(db, plan, request);
+  result.corrected_query = plan.corrected_query;
+  if (run.total == 0 && !plan.corrected_query.empty()) {
+    SearchRequest corrected = request;
+    corrected.query = plan.corrected_query;
+    QueryPlan retry = builder.build(corrected);
+    Run second = run_query(db, retry, corrected);
+    if (second.total > 0) {
+      run = std::move(second);
+      plan = std::move(retry);
+      result.correction_applied = true;
+    }
+  }
+  if (run.total == 0 && plan.has_text && request.query.find(' ') != std::string::npos) {
+    builder.set_match_any(true);
+    QueryPlan relaxed = builder.build(request);
+    Run any = run_query(db, relaxed, request);
+    if (any.total > 0) {
+      run = std::move(any);
+      plan = std::move(relaxed);
+    }
+  }
+  result.relaxed = plan.relaxed;
+  result.syntax_fallback = plan.syntax_fallback;
+  result.practice_mentions = plan.practice_mentions;
+  result.total = run.total;
+  result.hits = std::move(run.hits);
+  for (const s::Facet& f : s::kFacets) {
+    const std::string name(f.name);
+    auto sel = request.filters.find(name);
+    result.facets.push_back(
+        facet_result(f, run.counts[name],
+                     sel == request.filters.end() ? std::vector<std::string>{} : sel->second, *snap,
+                     request.ui_lang));
+  }
+  result.took_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+Citation make_citation(const StoredItem& item, const Taxonomy& taxonomy) {
+  Citation c;
+  c.stable_url = item_url(item.id, item.lang, "");
+  c.page = item.source_page;
+  c.source_url = item.source_url;
+  if (const SourceDocument* d = taxonomy.document(item.source_document)) {
+    c.document_title = d->title;
+    c.publisher = d->publisher;
+    c.year = d->year;
+    if (c.source_url.empty()) c.source_url = d->url;
+  }
+  std::string label = item.title;
+  if (item.number && item.kind == "practice")
+    label = "Good Practice " + std::to_string(*item.number) + ": " + label;
+  c.text = label + ". Paraphrased from: " + c.document_title;
+  if (!c.publisher.empty())
+    c.text += " (" + c.publisher + (c.year ? ", " + std::to_string(c.year) : "") + ")";
+  if (!c.page.empty()) c.text += ", p. " + c.page;
+  c.text += ". nexuskb item " + item.id + " [" + item.lang + "]";
+  c.text += item.verified ? "." : "; summary not verified against the official text.";
+  return c;
+}
+
+Expected<DocumentResult> SearchService::document(const std::string& id,
+                                                 const std::string& lang) const {
+  auto snap = index_.snapshot();
+  Xapian::Database& db = index_.database();
+  const std::string item_term = std::string(s::kPrefixItem) + id;
+  std::map<std::string, Xapian::docid> by_lang;
+  for (auto it = db.postlist_begin(item_term); it != db.postlist_end(item_term); ++it) {
+    by_lang[db.get_document(*it).get_value(s::kSlotLang)] = *it;
+  }
+  if (by_lang.empty()) return ApiError{404, "not_found", "no item with id '" + id + "'", "id"};
+  std::string chosen = lang;
+  if (chosen.empty()) chosen = by_lang.count("en") ? "en" : by_lang.begin()->first;
+  auto found = by_lang.find(chosen);
+  if (found == by_lang.end()) {
+    return ApiError{404, "not_found", "item '" + id + "' has no '" + chosen + "' version", "lang"};
+  }
+  Xapian::Document doc = db.get_document(found->second);
+  DocumentResult out;
+  out.item = StoredItem::from_data(doc.get_data());
+  out.item.html = doc.get_value(s::kSlotHtml);
+  for (const auto& [code, did] : by_lang) {
+    if (code == chosen) continue;
+    StoredItem other = StoredItem::from_data(db.get_document(did).get_data());
+    out.translations.push_back({code, other.title, item_url(id, code, "")});
+  }
+  out.citation = make_citation(out.item, snap->taxonomy);
+  return out;
+}
+
+Expected<std::vector<SearchHit>> SearchService::related(const std::string& id,
+                                                        const std::string& lang, int count) const {
+  Xapian::Database& db = index_.database();
+  auto doc = document(id, lang);
+  if (!doc.ok()) return doc.error();
+  const StoredItem& item = doc.value().item;
+  const std::string uid = std::string(s::kPrefixUid) + item.id + ":" + item.lang;
+  Xapian::PostingIterator pit = db.postlist_begin(uid);
+  Xapian::RSet rset;
+  rset.add_document(*pit);
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query(uid));
+  struct TextTermsOnly : Xapian::ExpandDecider {
+    bool operator()(const std::string& t) const override { return !t.empty() && t[0] == 'Z'; }
+  } decider;
+  Xapian::ESet eset = enquire.get_eset(25, rset, &decider);
+  std::vector<Xapian::Query> terms;
+  for (auto it = eset.begin(); it != eset.end(); ++it) terms.emplace_back(*it);
+  Xapian::Query text(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  Xapian::Query query(Xapian::Query::OP_FILTER, text,
+                      Xapian::Query(std::string(s::kPrefixLang) + item.lang));
+  query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                        Xapian::Query(std::string(s::kPrefixItem) + item.id));
+  enquire.set_query(query);
+  Xapian::MSet mset = enquire.get_mset(0, 40);
+  std::vector<SearchHit> hits;
+  const double top = mset.empty() ? 1.0 : std::max(mset.begin().get_weight(), 1e-9);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    SearchHit hit;
+    hit.item = StoredItem::from_data(it.get_document().get_data());
+    int shared_practices = 0, shared_actors = 0;
+    for (int p : hit.item.practices)
+      shared_practices += std::count(item.practices.begin(), item.practices.end(), p);
+    for (const auto& a : hit.item.actors)
+      shared_actors += std::count(item.actors.begin(), item.actors.end(), a);
+    hit.score = it.get_weight() / top + 0.3 * shared_practices + 0.1 * shared_actors;
+    hit.url = item_url(hit.item.id, hit.item.lang, "");
+    hit.snippet_html = html_escape(hit.item.summary);
+    for (auto& p : hit.item.passages) p.text.clear();
+    hits.push_back(std::move(hit));
+  }
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
+  if (static_cast<int>(hits.size()) > count) hits.resize(count);
+  return hits;
+}
+
+std::vector<Suggestion> SearchService::suggest(const std::string& text, const std::string& lang,
+                                               int count) const {
+  std::vector<Suggestion> out;
+  const std::string folded = Xapian::Unicode::tolower(text);
+  if (folded.find_first_not_of(' ') == std::string::npos) return out;
+  auto snap = index_.snapshot();
+  for (const TitleEntry& t : snap->titles) {
+    if (!lang.empty() && t.lang != lang) continue;
+    size_t pos = t.folded.find(folded);
+    if (pos == std::string::npos || (pos > 0 && t.folded[pos - 1] != ' ')) continue;
+    out.push_back({t.title, "title", item_url(t.id, t.lang, "")});
+    if (static_cast<int>(out.size()) >= count) return out;
+  }
+  // Complete the last word from the index's own vocabulary, most frequent first.
+  const size_t space = folded.find_last_of(' ');
+  const std::string head = space == std::string::npos ? "" : folded.substr(0, space + 1);
+  const std::string last = space == std::string::npos ? folded : folded.substr(space + 1);
+  if (last.size() < 2) return out;
+  Xapian::Database& db = index_.database();
+  std::vector<std::pair<Xapian::doccount, std::string>> words;
+  for (auto it = db.allterms_begin(last); it != db.allterms_end(last); ++it) {
+    if (words.size() >= 2000) break;  // bounded: suggestions must stay fast while typing
+    if ((*it).size() > last.size()) words.emplace_back(it.get_termfreq(), *it);
+  }
+  std::sort(words.begin(), words.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (const auto& [freq, word] : words) {
+    if (static_cast<int>(out.size()) >= count) break;
+    out.push_back({head + word, "term", ""});
+  }
+  return out;
+}
+
+}  // namespace nexuskb

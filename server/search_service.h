@@ -1,0 +1,45 @@
+// The search service: SearchRequest in, SearchResult out. Knows Xapian, not HTTP.
+//
+// Thread-safe: every call uses the calling thread's own Database from the IndexHandle.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/api_error.h"
+#include "server/index_snapshot.h"
+#include "server/search_request.h"
+#include "server/search_result.h"
+
+namespace nexuskb {
+
+class SearchService {
+ public:
+  explicit SearchService(IndexHandle& index) : index_(index) {}
+
+  SearchResult search(const SearchRequest& request) const;
+
+  // One item in `lang` (empty: English, else the first language it exists in).
+  Expected<DocumentResult> document(const std::string& id, const std::string& lang) const;
+
+  // Items most like `id` in the same language: relevance-set expansion plus shared practices
+  // and actors.
+  Expected<std::vector<SearchHit>> related(const std::string& id, const std::string& lang,
+                                           int count) const;
+
+  // Completions for a search box: titles containing a word starting with the text, then
+  // dictionary words completing the last word.
+  std::vector<Suggestion> suggest(const std::string& text, const std::string& lang,
+                                  int count) const;
+
+  IndexHandle& index() const { return index_; }
+
+ private:
+  IndexHandle& index_;
+};
+
+// A citation line for an item (exposed for tests).
+Citation make_citation(const StoredItem& item, const Taxonomy& taxonomy);
+
+}  // namespace nexuskb

@@ -1,0 +1,278 @@
+// Index-level tests: the fixture corpus indexed for real, searched through SearchService.
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "indexer/indexer.h"
+#include "server/search_service.h"
+#include "tests/support/test_env.h"
+
+namespace nexuskb {
+namespace {
+
+using testing::build_index;
+using testing::source_path;
+using testing::TempDir;
+
+class FixtureIndex : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    index_ =
+        new IndexHandle(build_index(source_path("tests/fixtures/content"), dir_->path()).string());
+  }
+  static void TearDownTestSuite() {
+    delete index_;
+    delete dir_;
+  }
+  SearchResult search(const std::string& q,
+                      std::map<std::string, std::vector<std::string>> filters = {}) {
+    SearchRequest r;
+    r.query = q;
+    r.filters = std::move(filters);
+    return SearchService(*index_).search(r);
+  }
+  static Xapian::doccount count_of(const SearchResult& r, const std::string& facet,
+                                   const std::string& value) {
+    for (const auto& f : r.facets) {
+      if (f.name != facet) continue;
+      for (const auto& v : f.values) {
+        if (v.value == value) return v.count;
+      }
+    }
+    return 0;
+  }
+  static TempDir* dir_;
+  static IndexHandle* index_;
+};
+TempDir* FixtureIndex::dir_ = nullptr;
+IndexHandle* FixtureIndex::index_ = nullptr;
+
+TEST_F(FixtureIndex, EmptyQueryMatchesEveryDocumentWithExactFacetCounts) {
+  SearchResult r = search("");
+  EXPECT_EQ(r.total, 6u);  // five English items and one French translation
+  EXPECT_TRUE(r.exhaustive);
+  EXPECT_EQ(count_of(r, "actor", "judiciary"), 3u);
+  EXPECT_EQ(count_of(r, "actor", "prosecutors"), 2u);
+  EXPECT_EQ(count_of(r, "actor", "law-enforcement"), 3u);
+  EXPECT_EQ(count_of(r, "region", "sahel"), 4u);
+  EXPECT_EQ(count_of(r, "region", "global"), 3u);
+  EXPECT_EQ(count_of(r, "practice", "18"), 4u);
+  EXPECT_EQ(count_of(r, "lang", "fr"), 1u);
+  EXPECT_EQ(count_of(r, "kind", "practice"), 4u);
+}
+
+TEST_F(FixtureIndex, EveryFacetCountEqualsTheTotalWhenThatValueIsSelected) {
+  SearchResult base = search("", {{"region", {"sahel"}}});
+  for (const auto& facet : base.facets) {
+    for (const auto& v : facet.values) {
+      auto filters = std::map<std::string, std::vector<std::string>>{{"region", {"sahel"}}};
+      if (facet.name == "region") {
+        filters["region"].push_back(v.value);  // OR within the facet
+      } else {
+        filters[facet.name] = {v.value};
+      }
+      SearchResult clicked = search("", filters);
+      if (facet.name == "region") {
+        if (v.value != "sahel") {
+          EXPECT_GE(clicked.total, base.total) << facet.name << "=" << v.value;
+        }
+      } else {
+        EXPECT_EQ(clicked.total, v.count) << facet.name << "=" << v.value;
+      }
+    }
+  }
+}
+
+TEST_F(FixtureIndex, FacetCountsAreDisjunctiveForTheSelectedFacet) {
+  SearchResult r = search("", {{"actor", {"fiu"}}});
+  EXPECT_EQ(r.total, 2u);
+  // Other actor values keep the counts they would add to an OR selection.
+  EXPECT_EQ(count_of(r, "actor", "judiciary"), 3u);
+  EXPECT_EQ(count_of(r, "actor", "fiu"), 2u);
+  // Other facets are counted within the selection.
+  EXPECT_EQ(count_of(r, "lang", "en"), 1u);
+  EXPECT_EQ(count_of(r, "region", "global"), 2u);
+}
+
+TEST_F(FixtureIndex, SelectedValuesAreListedEvenWithNoMatches) {
+  SearchResult r = search("hawala", {{"region", {"balkans"}}});
+  EXPECT_EQ(r.total, 0u);
+  bool listed = false;
+  for (const auto& f : r.facets) {
+    for (const auto& v : f.values)
+      listed |= (f.name == "region" && v.value == "balkans" && v.selected);
+  }
+  EXPECT_TRUE(listed);
+}
+
+TEST_F(FixtureIndex, FiltersAcrossFacetsAndTogether) {
+  EXPECT_EQ(search("", {{"actor", {"judiciary"}}, {"region", {"sahel"}}}).total, 2u);
+  EXPECT_EQ(search("", {{"actor", {"judiciary", "fiu"}}, {"region", {"sahel"}}}).total, 4u);
+  EXPECT_EQ(search("", {{"actor", {"judiciary"}}, {"kind", {"toolkit"}}}).total, 1u);
+}
+
+TEST_F(FixtureIndex, HitLinksToTheBestPassageWithHighlightedSnippet) {
+  SearchResult r = search("hawala", {{"lang", {"en"}}});
+  ASSERT_EQ(r.total, 1u);
+  const SearchHit& hit = r.hits.at(0);
+  EXPECT_EQ(hit.item.id, "fx-gp-18");
+  EXPECT_EQ(hit.url, "/doc/fx-gp-18#follow-the-money");
+  EXPECT_EQ(hit.passage, "Follow the money");
+  EXPECT_NE(hit.snippet_html.find("<mark>hawala</mark>"), std::string::npos) << hit.snippet_html;
+}
+
+TEST_F(FixtureIndex, StemmingMatchesOtherWordForms) {
+  SearchResult r = search("settlement", {{"lang", {"en"}}});  // text says "settlements"
+  ASSERT_GE(r.total, 1u);
+  EXPECT_EQ(r.hits.at(0).item.id, "fx-gp-18");
+  SearchResult fr = search("paiement", {{"lang", {"fr"}}});  // text says "paiements"
+  ASSERT_EQ(fr.total, 1u);
+  EXPECT_EQ(fr.hits.at(0).item.lang, "fr");
+}
+
+TEST_F(FixtureIndex, PhraseQueryRequiresAdjacentWords) {
+  EXPECT_EQ(search("\"special investigative techniques\"").total, 1u);
+  EXPECT_EQ(search("\"techniques investigative special\"").total, 0u);
+}
+
+TEST_F(FixtureIndex, SynonymsFindTheExpansionAndExactMatchesRankFirst) {
+  // "fiu" appears literally nowhere; the synonym finds "financial intelligence unit".
+  SearchResult r = search("fiu", {{"lang", {"en"}}});
+  ASSERT_EQ(r.total, 1u);
+  EXPECT_EQ(r.hits.at(0).item.id, "fx-gp-18");
+  SearchResult fr = search("crf", {{"lang", {"fr"}}});
+  ASSERT_EQ(fr.total, 1u);
+}
+
+TEST_F(FixtureIndex, NamingAGoodPracticePutsItFirst) {
+  for (const char* q : {"GP 18", "gp18", "good practice 18", "bonne pratique 18"}) {
+    SearchResult r = search(q);
+    ASSERT_FALSE(r.hits.empty()) << q;
+    EXPECT_EQ(r.hits.at(0).item.id, "fx-gp-18") << q;
+    EXPECT_EQ(r.hits.at(0).item.lang, "en") << q;
+  }
+}
+
+TEST_F(FixtureIndex, MisspellingIsCorrectedWhenNothingMatches) {
+  SearchResult r = search("coruption");
+  EXPECT_EQ(r.corrected_query, "corruption");
+  EXPECT_TRUE(r.correction_applied);
+  EXPECT_GT(r.total, 0u);
+  EXPECT_TRUE(search("corruption").corrected_query.empty());
+}
+
+TEST_F(FixtureIndex, MalformedSyntaxFallsBackToPlainWords) {
+  SearchResult r = search("\"border corruption");
+  EXPECT_TRUE(r.syntax_fallback);
+  EXPECT_EQ(r.total, 1u);
+  EXPECT_TRUE(search("corruption AND").syntax_fallback);
+}
+
+TEST_F(FixtureIndex, SortByNumberOrdersPractices) {
+  SearchRequest req;
+  req.filters = {{"kind", {"practice"}}, {"lang", {"en"}}};
+  req.sort = SortOrder::kNumber;
+  SearchResult r = SearchService(*index_).search(req);
+  ASSERT_EQ(r.hits.size(), 3u);
+  EXPECT_EQ(*r.hits[0].item.number, 1);
+  EXPECT_EQ(*r.hits[1].item.number, 2);
+  EXPECT_EQ(*r.hits[2].item.number, 18);
+}
+
+TEST_F(FixtureIndex, DocumentHasPassagesTranslationsAndCitation) {
+  auto doc = SearchService(*index_).document("fx-gp-18", "");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc.value().item.lang, "en");
+  ASSERT_EQ(doc.value().translations.size(), 1u);
+  EXPECT_EQ(doc.value().translations[0].lang, "fr");
+  EXPECT_NE(doc.value().item.html.find("<h2 id=\"follow-the-money\">"), std::string::npos);
+  EXPECT_NE(doc.value().citation.text.find("Good Practice 18"), std::string::npos);
+  EXPECT_NE(doc.value().citation.text.find("not verified"), std::string::npos);
+  EXPECT_EQ(SearchService(*index_).document("no-such-item", "").error().status, 404);
+  EXPECT_EQ(SearchService(*index_).document("fx-gp-1", "ar").error().status, 404);
+}
+
+TEST_F(FixtureIndex, RelatedItemsExcludeTheItemItselfAndShareTopics) {
+  auto related = SearchService(*index_).related("fx-gp-1", "en", 5);
+  ASSERT_TRUE(related.ok());
+  ASSERT_FALSE(related.value().empty());
+  for (const auto& h : related.value()) {
+    EXPECT_NE(h.item.id, "fx-gp-1");
+    EXPECT_EQ(h.item.lang, "en");
+  }
+}
+
+TEST_F(FixtureIndex, SuggestCompletesTitlesAndWords) {
+  auto s = SearchService(*index_).suggest("follow", "en", 5);
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(s[0].text, "Follow the money across the crime–terror divide");
+  auto words = SearchService(*index_).suggest("hawa", "", 5);
+  bool completed = false;
+  for (const auto& w : words) completed |= w.text == "hawala";
+  EXPECT_TRUE(completed);
+}
+
+TEST(Indexer, ReportsEveryErrorWithFileAndLineAndKeepsThePreviousIndex) {
+  TempDir tmp;
+  auto good = build_index(source_path("tests/fixtures/content"), tmp.path());
+  const auto before = std::filesystem::read_symlink(good);
+  std::ostringstream out, err;
+  IndexerConfig config{.content_dir = source_path("tests/fixtures/broken").string(),
+                       .out = good.string()};
+  EXPECT_EQ(run_indexer(config, out, err), kExitContentErrors);
+  const std::string errors = err.str();
+  EXPECT_NE(errors.find("bad-actor.en.md:9: unknown actor 'wizards'"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("bad-actor.en.md:12: 'verified' must be true or false"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("bad-link.en.md:16: link to unknown item 'no-such-item'"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("bad-link.en.md:18: raw HTML is not allowed"), std::string::npos) << errors;
+  EXPECT_EQ(std::filesystem::read_symlink(good), before);
+  IndexHandle still(good.string());
+  EXPECT_EQ(still.snapshot()->doc_count, 6u);
+}
+
+TEST(Indexer, CheckModeWritesNothing) {
+  TempDir tmp;
+  std::ostringstream out, err;
+  IndexerConfig config{.content_dir = source_path("tests/fixtures/content").string(),
+                       .out = (tmp.path() / "index").string(),
+                       .check_only = true};
+  EXPECT_EQ(run_indexer(config, out, err), kExitBuilt);
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "index"));
+}
+
+TEST(Indexer, RebuildSwitchesTheLinkAtomically) {
+  TempDir tmp;
+  auto index = build_index(source_path("tests/fixtures/content"), tmp.path());
+  const auto first = std::filesystem::read_symlink(index);
+  build_index(source_path("tests/fixtures/content"), tmp.path());
+  EXPECT_NE(std::filesystem::read_symlink(index), first);
+  EXPECT_TRUE(std::filesystem::exists(tmp.path() / first));  // kept for readers still on it
+}
+
+TEST(IndexHandle, RefusesAMissingIndexWithAClearMessage) {
+  TempDir tmp;
+  try {
+    IndexHandle h((tmp.path() / "nothing").string());
+    FAIL() << "expected an exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("nexuskb-index"), std::string::npos);
+  }
+}
+
+TEST(IndexHandle, RefusesAnotherSchemaVersion) {
+  TempDir tmp;
+  auto index = build_index(source_path("tests/fixtures/content"), tmp.path());
+  {
+    Xapian::WritableDatabase db(index.string(), Xapian::DB_OPEN);
+    db.set_metadata("nexuskb.schema_version", "0");
+    db.commit();
+  }
+  EXPECT_THROW(IndexHandle h(index.string()), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace nexuskb

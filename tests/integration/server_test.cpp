@@ -1,0 +1,208 @@
+// Server tests: the real HttpServer on an ephemeral loopback port, driven by a real HTTP client.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_env.h"
+
+namespace nexuskb {
+namespace {
+
+using nlohmann::json;
+using testing::build_index;
+using testing::RunningServer;
+using testing::source_path;
+using testing::TempDir;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    server_ = new RunningServer(build_index(source_path("tests/fixtures/content"), dir_->path()));
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+  static httplib::Result get(const std::string& path, const httplib::Headers& headers = {}) {
+    auto client = server_->client();
+    return client.Get(path.c_str(), headers);
+  }
+  static json get_json(const std::string& path, int expected_status = 200) {
+    auto res = get(path);
+    EXPECT_TRUE(res) << path;
+    if (!res) return json();
+    EXPECT_EQ(res->status, expected_status) << path << "\n" << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json") << path;
+    return json::parse(res->body);
+  }
+  static int facet_count(const json& body, const std::string& facet, const std::string& value) {
+    for (const auto& v : body["facets"][facet]) {
+      if (v["value"] == value) return v["count"];
+    }
+    return -1;
+  }
+  static TempDir* dir_;
+  static RunningServer* server_;
+};
+TempDir* ServerTest::dir_ = nullptr;
+RunningServer* ServerTest::server_ = nullptr;
+
+TEST_F(ServerTest, SearchReturnsHitsAndFacetsWithTheContractFields) {
+  json body = get_json("/api/v1/search?q=hawala&lang=en");
+  EXPECT_EQ(body["query"], "hawala");
+  EXPECT_EQ(body["total"], 1);
+  EXPECT_EQ(body["exhaustive"], true);
+  EXPECT_EQ(body["page"], 1);
+  EXPECT_EQ(body["per_page"], 10);
+  EXPECT_TRUE(body["corrected_query"].is_null());
+  EXPECT_TRUE(body["took_ms"].is_number());
+  const json& hit = body["hits"][0];
+  for (const char* field :
+       {"id", "lang", "kind", "number", "title", "url", "passage", "snippet_html", "summary",
+        "actors", "regions", "practices", "verified", "score"}) {
+    EXPECT_TRUE(hit.contains(field)) << field;
+  }
+  EXPECT_EQ(hit["url"], "/doc/fx-gp-18#follow-the-money");
+  EXPECT_EQ(hit["verified"], false);
+  const json& actor = body["facets"]["actor"][0];
+  for (const char* field : {"value", "label", "count", "selected"})
+    EXPECT_TRUE(actor.contains(field)) << field;
+}
+
+TEST_F(ServerTest, ClickingAnyFacetValueReturnsExactlyItsCount) {
+  json base = get_json("/api/v1/search?q=");
+  for (const char* facet : {"actor", "region", "practice", "kind", "section", "theme", "lang"}) {
+    for (const auto& v : base["facets"][facet]) {
+      std::string value = v["value"];
+      json clicked = get_json(std::string("/api/v1/search?") + facet + "=" + value);
+      EXPECT_EQ(clicked["total"], v["count"]) << facet << "=" << value;
+    }
+  }
+}
+
+TEST_F(ServerTest, RepeatedParameterIsOrAndDifferentFacetsAreAnd) {
+  EXPECT_EQ(get_json("/api/v1/search?actor=judiciary&actor=fiu")["total"], 5);
+  EXPECT_EQ(get_json("/api/v1/search?actor=judiciary&region=balkans")["total"], 1);
+  json selected = get_json("/api/v1/search?actor=fiu");
+  EXPECT_EQ(facet_count(selected, "actor", "judiciary"), 3);  // disjunctive
+}
+
+TEST_F(ServerTest, BadParametersGetA400WithTheJsonErrorBody) {
+  struct Case {
+    std::string path, code, parameter;
+  } cases[] = {
+      {"/api/v1/search?page=0", "invalid_page", "page"},
+      {"/api/v1/search?per_page=101", "invalid_per_page", "per_page"},
+      {"/api/v1/search?per_page=ten", "invalid_per_page", "per_page"},
+      {"/api/v1/search?colour=red", "unknown_parameter", "colour"},
+      {"/api/v1/search?actor=wizards", "unknown_value", "actor"},
+      {"/api/v1/search?practice=abc", "unknown_value", "practice"},
+      {"/api/v1/search?sort=random", "invalid_sort", "sort"},
+      {"/api/v1/search?q=%FF%FE", "invalid_utf8", "q"},
+      {"/api/v1/search?page=2000&per_page=100", "page_out_of_range", "page"},
+  };
+  for (const Case& c : cases) {
+    json body = get_json(c.path, 400);
+    EXPECT_EQ(body["error"]["code"], c.code) << c.path;
+    EXPECT_EQ(body["error"]["parameter"], c.parameter) << c.path;
+    EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+  }
+  EXPECT_EQ(get_json("/api/v1/search?q=hawala")["total"], 2);  // still serving
+}
+
+TEST_F(ServerTest, UnknownRoutesDocumentsAndMethodsAreClearErrors) {
+  EXPECT_EQ(get_json("/api/v1/nothing", 404)["error"]["code"], "not_found");
+  EXPECT_EQ(get_json("/api/v1/documents/no-such-item", 404)["error"]["code"], "not_found");
+  auto client = server_->client();
+  auto res = client.Post("/api/v1/search", "x", "text/plain");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(json::parse(res->body)["error"]["code"], "method_not_allowed");
+  auto head = client.Head("/api/v1/search?q=hawala");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+}
+
+TEST_F(ServerTest, DocumentEndpointReturnsBodyPassagesTranslationsAndCitation) {
+  json doc = get_json("/api/v1/documents/fx-gp-18");
+  EXPECT_EQ(doc["lang"], "en");
+  EXPECT_EQ(doc["number"], 18);
+  EXPECT_NE(doc["html"].get<std::string>().find("id=\"follow-the-money\""), std::string::npos);
+  EXPECT_EQ(doc["translations"][0]["lang"], "fr");
+  EXPECT_FALSE(doc["citation"]["text"].get<std::string>().empty());
+  EXPECT_EQ(get_json("/api/v1/documents/fx-gp-18?lang=fr")["lang"], "fr");
+  EXPECT_EQ(get_json("/api/v1/documents/fx-gp-18?lang=xx", 400)["error"]["parameter"], "lang");
+}
+
+TEST_F(ServerTest, RelatedSuggestFacetsAndHealth) {
+  EXPECT_FALSE(get_json("/api/v1/related/fx-gp-1")["related"].empty());
+  EXPECT_EQ(get_json("/api/v1/suggest?q=ransom")["suggestions"][0]["text"],
+            "Ransom on the desert road");
+  json facets = get_json("/api/v1/facets");
+  EXPECT_EQ(facets["total"], 6);
+  EXPECT_EQ(get_json("/healthz")["status"], "ok");
+  EXPECT_EQ(get_json("/readyz")["ready"], true);
+}
+
+TEST_F(ServerTest, HtmlPagesRenderAndEscapeContentAndQueries) {
+  auto home = get("/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->status, 200);
+  EXPECT_NE(home->body.find("<form"), std::string::npos);
+
+  auto search = get("/search?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E");
+  ASSERT_TRUE(search);
+  EXPECT_EQ(search->status, 200);
+  EXPECT_EQ(search->body.find("<script>alert(1)</script>"), std::string::npos);
+  EXPECT_NE(search->body.find("&quot;&gt;&lt;script&gt;"), std::string::npos);
+
+  auto concept_page = get("/doc/fx-concept");
+  ASSERT_TRUE(concept_page);
+  EXPECT_EQ(concept_page->status, 200);
+  EXPECT_NE(concept_page->body.find("The &quot;nexus&quot; &lt;concept&gt; &amp; its forms"),
+            std::string::npos);
+  EXPECT_EQ(concept_page->body.find("<b>evolve</b>"), std::string::npos);
+  EXPECT_NE(concept_page->get_header_value("Content-Security-Policy").find("script-src 'self'"),
+            std::string::npos);
+  EXPECT_EQ(concept_page->get_header_value("X-Content-Type-Options"), "nosniff");
+
+  auto missing = get("/doc/nothing-here");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_NE(missing->get_header_value("Content-Type").find("text/html"), std::string::npos);
+}
+
+TEST_F(ServerTest, HtmlSearchShowsFacetCountsAndUnverifiedBadges) {
+  auto res = get("/search?q=corruption&lang=en");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("Unverified summary"), std::string::npos);
+  EXPECT_NE(res->body.find("name=\"actor\" value=\"judiciary\""), std::string::npos);
+  auto fr = get("/search?q=blanchiment&lang=fr");
+  ASSERT_TRUE(fr);
+  EXPECT_NE(fr->body.find("lang=\"fr\""), std::string::npos);
+  EXPECT_NE(fr->body.find("Résumé non vérifié"), std::string::npos);
+  auto ar = get("/", {{"Accept-Language", "ar,en;q=0.5"}});
+  ASSERT_TRUE(ar);
+  EXPECT_NE(ar->body.find("dir=\"rtl\""), std::string::npos);
+}
+
+TEST_F(ServerTest, StaticFilesAreServedOnlyFromTheAssetsFolder) {
+  auto css = get("/static/style.css");
+  ASSERT_TRUE(css);
+  EXPECT_EQ(css->status, 200);
+  const std::string etag = css->get_header_value("ETag");
+  EXPECT_FALSE(etag.empty());
+  auto again = get("/static/style.css", {{"If-None-Match", etag}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 304);
+  for (const char* path : {"/static/../home.mustache", "/static/%2e%2e/home.mustache",
+                           "/static/..%2fCMakeLists.txt", "/static/i18n/en.json"}) {
+    auto res = get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_NE(res->status, 200) << path;
+  }
+}
+
+}  // namespace
+}  // namespace nexuskb

@@ -1,0 +1,64 @@
+// Test set-up helpers.
+#include "tests/support/test_env.h"
+
+#include <random>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "indexer/indexer.h"
+
+namespace nexuskb::testing {
+namespace fs = std::filesystem;
+
+fs::path source_path(const std::string& relative) {
+  return fs::path(NEXUSKB_SOURCE_DIR) / relative;
+}
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ =
+      fs::temp_directory_path() / ("nexuskb-test-" + std::to_string(rd()) + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  fs::remove_all(path_, ignored);
+}
+
+fs::path build_index(const fs::path& content_dir, const fs::path& dir) {
+  std::ostringstream out, err;
+  IndexerConfig config{.content_dir = content_dir.string(), .out = (dir / "index").string()};
+  int code = run_indexer(config, out, err);
+  EXPECT_EQ(code, 0) << err.str();
+  return dir / "index";
+}
+
+RunningServer::RunningServer(const fs::path& index_path, int reload_check_ms) {
+  server_ =
+      std::make_unique<HttpServer>(ServerConfig{.index_path = index_path.string(),
+                                                .host = "127.0.0.1",
+                                                .port = 0,
+                                                .threads = 8,
+                                                .templates_dir = source_path("templates").string(),
+                                                .access_log = false,
+                                                .reload_check_ms = reload_check_ms});
+  port_ = server_->bind();
+  EXPECT_GT(port_, 0);
+  thread_ = std::thread([this] { server_->listen(); });
+}
+
+RunningServer::~RunningServer() {
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+httplib::Client RunningServer::client() const {
+  httplib::Client c("127.0.0.1", port_);
+  c.set_connection_timeout(5);
+  c.set_read_timeout(10);
+  return c;
+}
+
+}  // namespace nexuskb::testing

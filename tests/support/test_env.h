@@ -1,0 +1,49 @@
+// Shared test set-up: fixture paths, temporary directories, a fixture index, a running server.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+
+#include "server/http_server.h"
+
+namespace nexuskb::testing {
+
+// Paths inside the source tree (NEXUSKB_SOURCE_DIR is set by CMake).
+std::filesystem::path source_path(const std::string& relative);
+
+// A fresh directory removed when the object goes out of scope.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Indexes `content_dir` into `<dir>/index` with the real indexer; returns the index path.
+// Fails the current test (ADD_FAILURE) when the indexer does not exit 0.
+std::filesystem::path build_index(const std::filesystem::path& content_dir,
+                                  const std::filesystem::path& dir);
+
+// The real HttpServer on an ephemeral loopback port, serving in a background thread.
+class RunningServer {
+ public:
+  explicit RunningServer(const std::filesystem::path& index_path, int reload_check_ms = 0);
+  ~RunningServer();
+  int port() const { return port_; }
+  httplib::Client client() const;
+  HttpServer& server() { return *server_; }
+
+ private:
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+  int port_ = -1;
+};
+
+}  // namespace nexuskb::testing
