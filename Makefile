@@ -33,3 +33,13 @@ test: build
 
 clean:
 	rm -rf $(BUILD) var
+
+# Relevance benchmark (issue 4): nexuskb search vs a SQLite FTS5 BM25 baseline on the judged queries
+# of tests/relevance/queries.yaml; writes bench/results/relevance.md and relevance.json.
+# Needs add_subdirectory(bench/relevance) in CMakeLists.txt and libsqlite3-dev (NEXUSKB_BENCH=1).
+.PHONY: bench-relevance
+bench-relevance:
+	@NEXUSKB_BENCH=1 scripts/bootstrap
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(BUILD) --target nexuskb-relevance
+	$(BUILD)/nexuskb-relevance --content content --queries tests/relevance/queries.yaml --out bench/results

@@ -149,9 +149,12 @@ Result<ContentItem> parse_content_item(const std::string& path, const std::strin
 
   Validator v(path, taxonomy);
   try {
+    std::set<std::string> seen;
     for (const auto& kv : fm) {
       std::string key = kv.first.as<std::string>("");
       if (kKnownKeys.count(key) == 0) v.error(kv.first, "unknown front-matter key '" + key + "'");
+      // yaml-cpp keeps the first of two equal keys; the second would be silently lost.
+      if (!seen.insert(key).second) v.error(kv.first, "duplicate front-matter key '" + key + "'");
     }
     item.id = v.required_string(fm, "id");
     if (!item.id.empty() && !is_valid_id(item.id)) {

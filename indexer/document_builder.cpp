@@ -127,23 +127,30 @@ Xapian::Document make_document(const CorpusItem& c, Xapian::TermGenerator& gener
   return doc;
 }
 
-void write_corpus(Xapian::WritableDatabase& db, const Corpus& corpus) {
+void write_corpus(Xapian::WritableDatabase& terms,
+                  const std::vector<Xapian::WritableDatabase*>& shards, const Corpus& corpus) {
   Xapian::TermGenerator generator;
-  generator.set_database(db);
+  generator.set_database(terms);  // spelling data goes to the terms database
   generator.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
   generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-  for (const CorpusItem& c : corpus.items) {
+  for (size_t i = 0; i < corpus.items.size(); ++i) {
+    const CorpusItem& c = corpus.items[i];
     Xapian::Document doc = make_document(c, generator);
-    db.replace_document(term(s::kPrefixUid, c.item.id + ":" + c.item.lang), doc);
+    shards[i % shards.size()]->replace_document(term(s::kPrefixUid, c.item.id + ":" + c.item.lang),
+                                                doc);
   }
-  add_synonyms(db, corpus.synonyms);
-  db.set_metadata(std::string(s::kMetaSchemaVersion), std::string(s::kSchemaVersion));
-  db.set_metadata(std::string(s::kMetaTaxonomy), corpus.taxonomy.to_json().dump());
+  add_synonyms(terms, corpus.synonyms);
   auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  db.set_metadata(std::string(s::kMetaBuiltAt), stamp);
-  db.commit();  // explicitly, so that I/O errors surface here rather than in a destructor
+  std::vector<Xapian::WritableDatabase*> all = shards;
+  if (std::find(all.begin(), all.end(), &terms) == all.end()) all.push_back(&terms);
+  for (Xapian::WritableDatabase* db : all) {
+    db->set_metadata(std::string(s::kMetaSchemaVersion), std::string(s::kSchemaVersion));
+    db->set_metadata(std::string(s::kMetaTaxonomy), corpus.taxonomy.to_json().dump());
+    db->set_metadata(std::string(s::kMetaBuiltAt), stamp);
+    db->commit();  // explicitly, so that I/O errors surface here rather than in a destructor
+  }
 }
 
 }  // namespace nexuskb

@@ -2,7 +2,9 @@
 #include "indexer/indexer.h"
 
 #include <filesystem>
+#include <fstream>
 #include <ostream>
+#include <vector>
 
 #include <xapian.h>
 
@@ -12,6 +14,38 @@
 
 namespace nexuskb {
 namespace fs = std::filesystem;
+
+namespace {
+
+// N shard databases plus a small "meta" database (metadata, spelling, synonyms), listed by a
+// XAPIANDB stub so that the folder opens as one database; see docs/OPERATIONS.md.
+void build_shards(const fs::path& building, const fs::path& compacted, int count,
+                  const Corpus& corpus) {
+  fs::create_directories(building);
+  fs::create_directories(compacted);
+  {
+    Xapian::WritableDatabase meta((building / "meta").string(), Xapian::DB_CREATE);
+    std::vector<Xapian::WritableDatabase> shards;
+    for (int i = 0; i < count; ++i) {
+      shards.emplace_back((building / ("shard-" + std::to_string(i))).string(), Xapian::DB_CREATE);
+    }
+    std::vector<Xapian::WritableDatabase*> targets;
+    for (auto& db : shards) targets.push_back(&db);
+    write_corpus(meta, targets, corpus);
+    for (auto& db : shards) db.close();
+    meta.close();
+  }
+  std::ofstream stub(compacted / "XAPIANDB");
+  stub << "# nexuskb sharded index: " << count << " shards; spelling and synonyms are in meta/\n";
+  for (int i = 0; i < count; ++i) {
+    const std::string name = "shard-" + std::to_string(i);
+    Xapian::Database((building / name).string()).compact((compacted / name).string());
+    stub << "auto " << name << "\n";
+  }
+  Xapian::Database((building / "meta").string()).compact((compacted / "meta").string());
+}
+
+}  // namespace
 
 int run_indexer(const IndexerConfig& config, std::ostream& out, std::ostream& err) {
   auto corpus = load_corpus(config.content_dir);
@@ -33,12 +67,16 @@ int run_indexer(const IndexerConfig& config, std::ostream& out, std::ostream& er
     if (!target.parent_path().empty()) fs::create_directories(target.parent_path());
     building = fresh_sibling(target, "tmp");
     compacted = fresh_sibling(target, "v");
-    {
-      Xapian::WritableDatabase db(building.string(), Xapian::DB_CREATE);
-      write_corpus(db, corpus.value());
-      db.close();
+    if (config.shards <= 1) {
+      {
+        Xapian::WritableDatabase db(building.string(), Xapian::DB_CREATE);
+        write_corpus(db, {&db}, corpus.value());
+        db.close();
+      }
+      Xapian::Database(building.string()).compact(compacted.string());
+    } else {
+      build_shards(building, compacted, config.shards, corpus.value());
     }
-    Xapian::Database(building.string()).compact(compacted.string());
     fs::remove_all(building);
     publish_index(compacted, target);
   } catch (const Xapian::Error& e) {

@@ -10,6 +10,7 @@ struct IndexerConfig {
   std::string content_dir = "content";
   std::string out = "var/index";  // a symlink, switched atomically to each new build
   bool check_only = false;
+  int shards = 1;  // > 1: that many shard databases plus meta/, opened through a XAPIANDB stub
 };
 
 // Exit codes of nexuskb-index.

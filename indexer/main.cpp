@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   app.add_option("--content", config.content_dir, "content directory")->capture_default_str();
   app.add_option("--out", config.out, "index path (a symlink switched atomically)")
       ->capture_default_str();
+  app.add_option("--shards", config.shards, "write N shard databases and a stub listing them")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   app.add_flag("--check", config.check_only,
                "validate only; print every error as file:line: message");
   try {

@@ -38,19 +38,30 @@ std::string plain_text(cmark_node* node) {
   return take_string(cmark_render_plaintext(node, kOptions, 0));
 }
 
-// Gives each H2 in `html` the id of its passage, in order.
+// Top-level H2 headings get a marker text node before rendering; the marker (control characters
+// pass through cmark's HTML escaping unchanged) is then replaced by the passage's id. Headings
+// nested in quotes or lists carry no marker and get no id.
+std::string heading_marker(size_t index) {
+  return "\x01nexuskb-h2-" + std::to_string(index) + "\x01";
+}
+
 std::string add_heading_ids(const std::string& html, const std::vector<std::string>& anchors) {
-  std::string out;
-  size_t pos = 0;
-  for (const std::string& anchor : anchors) {
-    size_t h = html.find("<h2>", pos);
-    if (h == std::string::npos) break;
-    out.append(html, pos, h - pos);
-    out += "<h2 id=\"" + html_escape(anchor) + "\">";
-    pos = h + 4;
+  std::string out = html;
+  for (size_t i = 0; i < anchors.size(); ++i) {
+    const std::string marked = "<h2>" + heading_marker(i);
+    size_t h = out.find(marked);
+    if (h == std::string::npos) continue;
+    out.replace(h, marked.size(), "<h2 id=\"" + html_escape(anchors[i]) + "\">");
   }
-  out.append(html, pos, std::string::npos);
   return out;
+}
+
+// Nodes made by extensions (autolinks) have no position: use the nearest ancestor's line.
+int source_line(cmark_node* node) {
+  for (cmark_node* n = node; n; n = cmark_node_parent(n)) {
+    if (int line = cmark_node_get_start_line(n); line > 0) return line;
+  }
+  return 1;
 }
 
 }  // namespace
@@ -81,6 +92,9 @@ RenderedBody render_markdown(const std::string& markdown) {
       std::string anchor = slugify(heading);
       for (int k = 2; used.count(anchor); ++k) anchor = slugify(heading) + "-" + std::to_string(k);
       used.insert(anchor);
+      cmark_node* marker = cmark_node_new(CMARK_NODE_TEXT);
+      cmark_node_set_literal(marker, heading_marker(h2_anchors.size()).c_str());
+      cmark_node_prepend_child(n, marker);
       h2_anchors.push_back(anchor);
       current = Passage{anchor, heading, ""};
     } else {
@@ -97,7 +111,7 @@ RenderedBody render_markdown(const std::string& markdown) {
     cmark_node_type type = cmark_node_get_type(node);
     if (type == CMARK_NODE_LINK) {
       const char* url = cmark_node_get_url(node);
-      out.links.push_back({url ? url : "", cmark_node_get_start_line(node)});
+      out.links.push_back({url ? url : "", source_line(node)});
     } else if (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE) {
       int line = cmark_node_get_start_line(node);
       if (line == 0 && cmark_node_parent(node))

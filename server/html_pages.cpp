@@ -62,7 +62,7 @@ std::string choose_ui_language(const QueryParams& params, const std::string& acc
       q = std::atof(part.c_str() + pos + 3);
     std::string primary = tag.substr(0, tag.find('-'));
     for (char& c : primary) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (valid(primary) && q > best_q) {
+    if (valid(primary) && q > 0 && q > best_q) {  // q=0 means "not acceptable"
       best = primary;
       best_q = q;
     }

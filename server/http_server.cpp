@@ -154,7 +154,8 @@ void HttpServer::watch_index() {
 
 void HttpServer::send_json_error(httplib::Response& res, const ApiError& error) {
   res.status = error.status;
-  res.set_content(to_json(error).dump(), "application/json");
+  res.set_content(to_json(error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
 }
 
 void HttpServer::send_html_error(const httplib::Request& req, httplib::Response& res,

@@ -2,6 +2,7 @@
 #include "server/index_snapshot.h"
 
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "core/schema.h"
@@ -14,6 +15,7 @@ struct ThreadDatabase {
   const IndexHandle* owner = nullptr;
   uint64_t generation = 0;
   std::unique_ptr<Xapian::Database> db;
+  std::unique_ptr<Xapian::Database> terms;  // null when the same as db
 };
 thread_local ThreadDatabase t_database;
 
@@ -23,6 +25,25 @@ std::string resolve_index_path(const std::string& path) {
   std::error_code ec;
   auto resolved = std::filesystem::canonical(path, ec);
   return ec ? std::string() : resolved.string();
+}
+
+std::string find_terms_database(const std::string& resolved) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(resolved, ec)) {
+    if (!fs::exists(fs::path(resolved) / "XAPIANDB", ec)) return resolved;
+    const fs::path meta = fs::path(resolved) / "meta";
+    return fs::is_directory(meta, ec) ? meta.string() : std::string();
+  }
+  std::ifstream stub(resolved);
+  const std::string marker = "# nexuskb-meta ";
+  for (std::string line; std::getline(stub, line);) {
+    if (line.rfind(marker, 0) != 0) continue;
+    fs::path meta = line.substr(marker.size());
+    if (meta.is_relative()) meta = fs::path(resolved).parent_path() / meta;
+    return meta.string();
+  }
+  return {};
 }
 
 IndexHandle::IndexHandle(std::string path) : path_(std::move(path)) {
@@ -35,13 +56,20 @@ std::shared_ptr<const IndexSnapshot> IndexHandle::load(uint64_t generation) cons
     throw std::runtime_error("no index at '" + path_ + "': run nexuskb-index --out " + path_ +
                              " first");
   }
-  Xapian::Database db;
+  const std::string terms_path = find_terms_database(resolved);
+  if (terms_path.empty()) {
+    throw std::runtime_error("index '" + path_ +
+                             "' is a stub without a meta database (metadata, spelling, synonyms): "
+                             "add a line '# nexuskb-meta PATH'");
+  }
+  Xapian::Database db, terms;
   try {
     db = Xapian::Database(resolved);
+    terms = Xapian::Database(terms_path);
   } catch (const Xapian::Error& e) {
     throw std::runtime_error("cannot open index '" + path_ + "': " + e.get_description());
   }
-  const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
+  const std::string version = terms.get_metadata(std::string(schema::kMetaSchemaVersion));
   if (version != schema::kSchemaVersion) {
     throw std::runtime_error("index '" + path_ + "' has schema version '" + version +
                              "' but this server needs '" + std::string(schema::kSchemaVersion) +
@@ -50,10 +78,12 @@ std::shared_ptr<const IndexSnapshot> IndexHandle::load(uint64_t generation) cons
   auto snap = std::make_shared<IndexSnapshot>();
   snap->generation = generation;
   snap->resolved_path = resolved;
+  snap->terms_path = terms_path;
+  snap->sharded = terms_path != resolved;
   snap->taxonomy = Taxonomy::from_json(
-      nlohmann::json::parse(db.get_metadata(std::string(schema::kMetaTaxonomy))));
+      nlohmann::json::parse(terms.get_metadata(std::string(schema::kMetaTaxonomy))));
   snap->doc_count = db.get_doccount();
-  snap->built_at = db.get_metadata(std::string(schema::kMetaBuiltAt));
+  snap->built_at = terms.get_metadata(std::string(schema::kMetaBuiltAt));
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
     StoredItem item = StoredItem::from_data(db.get_document(*it).get_data());
     if (item.kind == "practice" && item.number) {
@@ -68,10 +98,17 @@ Xapian::Database& IndexHandle::database() {
   auto snap = snapshot();
   if (t_database.owner != this || t_database.generation != snap->generation || !t_database.db) {
     t_database.db = std::make_unique<Xapian::Database>(snap->resolved_path);
+    t_database.terms =
+        snap->sharded ? std::make_unique<Xapian::Database>(snap->terms_path) : nullptr;
     t_database.owner = this;
     t_database.generation = snap->generation;
   }
   return *t_database.db;
+}
+
+Xapian::Database& IndexHandle::terms_database() {
+  Xapian::Database& db = database();  // (re)opens both when the generation changed
+  return t_database.terms ? *t_database.terms : db;
 }
 
 std::shared_ptr<const IndexSnapshot> IndexHandle::snapshot() const {

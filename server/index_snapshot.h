@@ -26,6 +26,8 @@ struct TitleEntry {
 struct IndexSnapshot {
   uint64_t generation = 0;
   std::string resolved_path;  // what the index path pointed at when opened
+  std::string terms_path;     // the database holding metadata, spelling and synonyms
+  bool sharded = false;       // resolved_path is a stub listing several databases
   Taxonomy taxonomy;
   Xapian::doccount doc_count = 0;
   std::string built_at;
@@ -40,7 +42,10 @@ class IndexHandle {
   // clear message when the index is missing or its schema version differs.
   explicit IndexHandle(std::string path);
 
+  // The searchable database (one index, or all shards of a stub) for this thread.
   Xapian::Database& database();
+  // The local database with spelling data and synonyms (the same as database() when unsharded).
+  Xapian::Database& terms_database();
   std::shared_ptr<const IndexSnapshot> snapshot() const;
 
   // Re-resolves the path; opens the new index if it changed. Returns true when it switched.
@@ -59,5 +64,10 @@ class IndexHandle {
 
 // Where `path` currently leads (symlinks resolved); empty when it does not exist.
 std::string resolve_index_path(const std::string& path);
+
+// The metadata/spelling/synonyms database for a resolved index path: the path itself for a plain
+// database, `<dir>/meta` for a folder holding a XAPIANDB stub, and for a stub file the path named
+// on a "# nexuskb-meta PATH" line (relative to the stub's folder). Empty when there is none.
+std::string find_terms_database(const std::string& resolved);
 
 }  // namespace nexuskb

@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // A remote shard or client closing its socket must give EPIPE, not end the process.
+  std::signal(SIGPIPE, SIG_IGN);
   // Signals are taken by a dedicated thread so that handlers do no work in signal context.
   sigset_t signals;
   sigemptyset(&signals);

@@ -79,6 +79,21 @@ std::string plain_words(const std::string& text) {
   return out;
 }
 
+// Drops binary operators left without an operand on one side.
+std::string strip_dangling_operators(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) {
+    const bool binary = is_operator(w) && w != "NOT";
+    if (binary && (words.empty() || is_operator(words.back()))) continue;
+    words.push_back(w);
+  }
+  while (!words.empty() && is_operator(words.back())) words.pop_back();
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
 std::string quote_alternative(const std::string& phrase) {
   return phrase.find(' ') == std::string::npos ? phrase : "(" + phrase + ")";
 }
@@ -171,7 +186,7 @@ std::string QueryBuilder::expand_synonyms(const std::string& text, const std::st
       }
       if (!plain) continue;
       key = synonym_key(lang, key);
-      for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it)
+      for (auto it = terms_db_.synonyms_begin(key); it != terms_db_.synonyms_end(key); ++it)
         alternatives.push_back(*it);
       if (!alternatives.empty()) matched = n;
     }
@@ -201,8 +216,18 @@ Xapian::Query QueryBuilder::parse_language(const std::string& text, const std::s
   qp.add_prefix("title", std::string(s::kPrefixTitle));
   for (const s::Facet& f : s::kFacets)
     qp.add_boolean_prefix(std::string(f.name), std::string(f.prefix));
-  Xapian::Query q = qp.parse_query(text, flags);
-  if (corrected) *corrected = qp.get_corrected_query_string();
+  const bool separate_spelling = corrected && &terms_db_ != &db_;
+  Xapian::Query q = qp.parse_query(
+      text, separate_spelling ? flags & ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION : flags);
+  if (corrected && !separate_spelling) *corrected = qp.get_corrected_query_string();
+  if (separate_spelling) {
+    // Spelling data lives in the local terms database, not in (possibly remote) shards.
+    Xapian::QueryParser speller;
+    speller.set_database(terms_db_);
+    speller.parse_query(
+        text, Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    *corrected = speller.get_corrected_query_string();
+  }
   return q;
 }
 
@@ -218,7 +243,7 @@ Xapian::Query QueryBuilder::text_query(const std::string& text, bool& syntax_fal
     const std::string lang(lang_view);
     const std::string expanded = expand_synonyms(text, lang);
     Xapian::Query plain, wide;
-    std::string* want_correction = (corrected && lang == "en") ? corrected : nullptr;
+    std::string* want_correction = (corrected && lang == preferred_lang) ? corrected : nullptr;
     unsigned flags =
         kParseFlags | (want_correction ? Xapian::QueryParser::FLAG_SPELLING_CORRECTION : 0);
     try {
@@ -250,7 +275,13 @@ bool QueryBuilder::has_unknown_word(const std::string& text) const {
   // when a word of the query is not in the index at all.
   std::istringstream in(Xapian::Unicode::tolower(plain_words(text)));
   for (std::string w; in >> w;) {
-    if (db_.get_termfreq(w) == 0) return true;
+    if (db_.get_termfreq(w) > 0) continue;
+    bool synonym = false;  // a known acronym such as "fiu" is not a misspelling
+    for (std::string_view lang : s::kLanguages) {
+      const std::string key = synonym_key(std::string(lang), w);
+      synonym = synonym || terms_db_.synonyms_begin(key) != terms_db_.synonyms_end(key);
+    }
+    if (!synonym) return true;
   }
   return false;
 }
@@ -259,7 +290,11 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
   QueryPlan plan;
   plan.relaxed = match_any_;
   std::string text = normalize_field_values(request.query);
+  // Syntax is judged on the query as typed; removing "GP 18" from "money OR GP 18" must not
+  // leave a dangling operator behind.
+  plan.syntax_fallback = !is_well_formed(text);
   plan.practice_mentions = extract_practice_mentions(text);
+  if (!plan.practice_mentions.empty()) text = strip_dangling_operators(text);
   Xapian::Query words =
       text_query(text, plan.syntax_fallback, &plan.corrected_query, request.ui_lang);
   if (!plan.corrected_query.empty() && !has_unknown_word(text)) plan.corrected_query.clear();

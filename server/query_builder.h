@@ -27,8 +27,11 @@ struct QueryPlan {
 
 class QueryBuilder {
  public:
-  // `terms_db` supplies the spelling dictionary and synonyms (the local database).
-  explicit QueryBuilder(const Xapian::Database& terms_db) : db_(terms_db) {}
+  // `search_db` is searched (and expands wildcards); `terms_db` supplies the spelling dictionary
+  // and synonyms, which remote shards cannot serve. Unsharded, both are the same database.
+  QueryBuilder(const Xapian::Database& search_db, const Xapian::Database& terms_db)
+      : db_(search_db), terms_db_(terms_db) {}
+  explicit QueryBuilder(const Xapian::Database& db) : QueryBuilder(db, db) {}
 
   QueryPlan build(const SearchRequest& request) const;
 
@@ -53,6 +56,7 @@ class QueryBuilder {
                                std::string* corrected) const;
 
   const Xapian::Database& db_;
+  const Xapian::Database& terms_db_;
   bool match_any_ = false;
 };
 

@@ -23,11 +23,15 @@ Expected<SearchRequest> parse_search_request(const QueryParams& params, const Ta
                                              const std::vector<std::string>& extra_allowed) {
   SearchRequest req;
   for (const auto& [key, raw] : params) {
-    if (!is_valid_utf8(key) || !is_valid_utf8(raw)) {
+    if (!is_valid_utf8(key)) {
+      return bad_parameter("invalid_utf8", "",
+                           "parameter names must be valid UTF-8 without NUL bytes");
+    }
+    if (!is_valid_utf8(raw)) {
       return bad_parameter("invalid_utf8", key, "parameters must be valid UTF-8 without NUL bytes");
     }
     if (key == "q") {
-      if (raw.size() > limits.max_query_bytes) {
+      if (req.query.size() + raw.size() > limits.max_query_bytes) {
         return bad_parameter(
             "query_too_long", "q",
             "the query is longer than " + std::to_string(limits.max_query_bytes) + " bytes");
@@ -53,13 +57,14 @@ Expected<SearchRequest> parse_search_request(const QueryParams& params, const Ta
         return bad_parameter("invalid_sort", "sort", "sort must be 'relevance' or 'number'");
       }
     } else if (const schema::Facet* facet = schema::find_facet(key)) {
-      const std::string value = ascii_lower(raw);
+      std::string value = ascii_lower(raw);
       if (value.empty()) continue;  // an empty select box means "any"
       if (facet->name == "practice") {
         int n = 0;
         if (!parse_int(value, 1, 999, n)) {
           return bad_parameter("unknown_value", key, "practice must be a good-practice number");
         }
+        value = std::to_string(n);  // "07" and "7" are the same practice
       } else {
         const FacetDefinition* def = taxonomy.facet(std::string(facet->name));
         if (def == nullptr || def->find(value) == nullptr) {

@@ -220,7 +220,7 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   auto snap = index_.snapshot();
   Xapian::Database& db = index_.database();
-  QueryBuilder builder(db);
+  QueryBuilder builder(db, index_.terms_database());
 
   SearchResult result;
   result.query = request.query;

@@ -1,6 +1,7 @@
 // Test set-up helpers.
 #include "tests/support/test_env.h"
 
+#include <csignal>
 #include <random>
 #include <sstream>
 
@@ -10,6 +11,13 @@
 
 namespace nexuskb::testing {
 namespace fs = std::filesystem;
+
+// As in nexuskb-serve: a peer that closes a socket (a remote shard, an HTTP client) must give
+// EPIPE, not kill the process.
+const bool kIgnoreSigpipe = [] {
+  std::signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
 
 fs::path source_path(const std::string& relative) {
   return fs::path(NEXUSKB_SOURCE_DIR) / relative;

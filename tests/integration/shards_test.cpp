@@ -1,0 +1,177 @@
+// Sharded search: the same corpus as one index, as local shards, and as remote shards served by
+// two xapian-tcpsrv processes on loopback must give identical totals, hit order and facet counts.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "indexer/indexer.h"
+#include "server/search_service.h"
+#include "tests/support/test_env.h"
+
+namespace nexuskb {
+namespace {
+
+using testing::build_index;
+using testing::source_path;
+using testing::TempDir;
+namespace fs = std::filesystem;
+
+int free_loopback_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool port_open(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// One xapian-tcpsrv serving `db` on a loopback port, stopped when destroyed.
+class TcpServer {
+ public:
+  explicit TcpServer(const fs::path& db) : port_(free_loopback_port()) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::setpgid(0, 0);  // its own group: xapian-tcpsrv signals its whole group when stopping
+      const std::string port = std::to_string(port_);
+      ::execlp("xapian-tcpsrv", "xapian-tcpsrv", "--interface", "127.0.0.1", "--port", port.c_str(),
+               db.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 200 && !port_open(port_); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ~TcpServer() {
+    ::kill(-pid_, SIGTERM);  // the server and the children it forked per connection
+    ::waitpid(pid_, nullptr, 0);
+  }
+  int port() const { return port_; }
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+};
+
+fs::path build_sharded(const fs::path& dir, int shards) {
+  std::ostringstream out, err;
+  IndexerConfig config{.content_dir = source_path("tests/fixtures/content").string(),
+                       .out = (dir / "sharded").string(),
+                       .shards = shards};
+  EXPECT_EQ(run_indexer(config, out, err), 0) << err.str();
+  return dir / "sharded";
+}
+
+struct Answer {
+  Xapian::doccount total;
+  std::vector<std::string> hits;
+  std::map<std::string, std::vector<std::pair<std::string, Xapian::doccount>>> facets;
+  std::string corrected;
+  bool operator==(const Answer&) const = default;
+};
+
+Answer ask(IndexHandle& index, const std::string& q,
+           std::map<std::string, std::vector<std::string>> filters) {
+  SearchRequest req;
+  req.query = q;
+  req.filters = std::move(filters);
+  SearchResult r = SearchService(index).search(req);
+  Answer a{r.total, {}, {}, r.corrected_query};
+  for (const auto& h : r.hits)
+    a.hits.push_back(h.item.id + ":" + h.item.lang + "@" + h.passage_anchor);
+  for (const auto& f : r.facets) {
+    for (const auto& v : f.values) a.facets[f.name].emplace_back(v.value, v.count);
+  }
+  return a;
+}
+
+void PrintTo(const Answer& a, std::ostream* os) {
+  *os << "total=" << a.total << " corrected='" << a.corrected << "' hits=[";
+  for (const auto& h : a.hits) *os << h << " ";
+  *os << "] facets=";
+  for (const auto& [name, values] : a.facets) {
+    *os << name << "{";
+    for (const auto& [v, c] : values) *os << v << ":" << c << " ";
+    *os << "} ";
+  }
+}
+
+const std::vector<std::pair<std::string, std::map<std::string, std::vector<std::string>>>>
+    kQueries = {
+        {"", {}},
+        {"hawala", {}},
+        {"corruption", {{"region", {"sahel"}}}},
+        {"", {{"actor", {"judiciary", "fiu"}}, {"region", {"sahel"}}}},
+        {"\"special investigative techniques\"", {}},
+        {"GP 18", {}},
+        {"fiu", {{"lang", {"en"}}}},
+        {"coruption", {}},
+        {"money OR ransom", {{"kind", {"practice", "scenario"}}}},
+};
+
+TEST(Shards, LocalShardsAnswerExactlyLikeOneIndex) {
+  TempDir tmp;
+  IndexHandle single(build_index(source_path("tests/fixtures/content"), tmp.path()).string());
+  IndexHandle sharded(build_sharded(tmp.path(), 3).string());
+  EXPECT_TRUE(sharded.snapshot()->sharded);
+  for (const auto& [q, filters] : kQueries) {
+    EXPECT_EQ(ask(single, q, filters), ask(sharded, q, filters)) << "query: " << q;
+  }
+}
+
+TEST(Shards, RemoteShardsThroughXapianTcpsrvAnswerExactlyLikeOneIndex) {
+  TempDir tmp;
+  IndexHandle single(build_index(source_path("tests/fixtures/content"), tmp.path()).string());
+  const fs::path built = fs::canonical(build_sharded(tmp.path(), 2));
+  TcpServer shard0(built / "shard-0");
+  TcpServer shard1(built / "shard-1");
+  ASSERT_TRUE(port_open(shard0.port()) && port_open(shard1.port()))
+      << "xapian-tcpsrv did not start";
+  const fs::path stub = tmp.path() / "remote.stub";
+  std::ofstream(stub) << "# nexuskb-meta " << (built / "meta").string() << "\n"
+                      << "remote 127.0.0.1:" << shard0.port() << "\n"
+                      << "remote 127.0.0.1:" << shard1.port() << "\n";
+  IndexHandle remote(stub.string());
+  EXPECT_EQ(remote.snapshot()->doc_count, single.snapshot()->doc_count);
+  for (const auto& [q, filters] : kQueries) {
+    EXPECT_EQ(ask(single, q, filters), ask(remote, q, filters)) << "query: " << q;
+  }
+}
+
+TEST(Shards, StubWithoutMetaDatabaseIsRefusedClearly) {
+  TempDir tmp;
+  const fs::path built = fs::canonical(build_sharded(tmp.path(), 2));
+  const fs::path stub = tmp.path() / "bare.stub";
+  std::ofstream(stub) << "auto " << (built / "shard-0").string() << "\n";
+  try {
+    IndexHandle h(stub.string());
+    FAIL() << "expected an exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("nexuskb-meta"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace nexuskb

@@ -1,0 +1,367 @@
+// Query building against the fixture index: filters, practice mentions, synonyms, syntax fallback.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include "server/query_builder.h"
+#include "tests/support/test_env.h"
+
+namespace nexuskb {
+namespace {
+
+using testing::build_index;
+using testing::source_path;
+using testing::TempDir;
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+class QueryBuilderTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    db_ = new Xapian::Database(
+        build_index(source_path("tests/fixtures/content"), dir_->path()).string());
+  }
+  static void TearDownTestSuite() {
+    delete db_;
+    delete dir_;
+  }
+
+  static QueryPlan plan_for(const std::string& q,
+                            std::map<std::string, std::vector<std::string>> filters = {}) {
+    SearchRequest r;
+    r.query = q;
+    r.filters = std::move(filters);
+    return QueryBuilder(*db_).build(r);
+  }
+
+  // Ids of the items a query finds, in rank order, e.g. "fx-gp-18:en".
+  static std::vector<std::string> matches(const Xapian::Query& q) {
+    Xapian::Enquire enquire(*db_);
+    enquire.set_query(q);
+    std::vector<std::string> out;
+    Xapian::MSet mset = enquire.get_mset(0, 100);
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Xapian::Document doc = it.get_document();
+      for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        if ((*t)[0] == 'Q') out.push_back((*t).substr(1));
+      }
+    }
+    return out;
+  }
+
+  static TempDir* dir_;
+  static Xapian::Database* db_;
+};
+TempDir* QueryBuilderTest::dir_ = nullptr;
+Xapian::Database* QueryBuilderTest::db_ = nullptr;
+
+TEST_F(QueryBuilderTest, NoTextIsMatchAll) {
+  QueryPlan plan = plan_for("");
+  EXPECT_FALSE(plan.has_text);
+  EXPECT_TRUE(plan.filters.empty());
+  EXPECT_EQ(plan.text.get_description(), Xapian::Query(Xapian::Query::MatchAll).get_description());
+  EXPECT_EQ(filtered(plan).get_description(), plan.text.get_description());
+  EXPECT_EQ(matches(filtered(plan)).size(), db_->get_doccount());
+  EXPECT_GE(db_->get_doccount(), 6u);
+}
+
+TEST_F(QueryBuilderTest, FacetFiltersAreBooleanTermsOrWithinAndAcross) {
+  QueryPlan plan = plan_for("", {{"actor", {"fiu", "judiciary"}}, {"region", {"sahel"}}});
+  ASSERT_EQ(plan.filters.size(), 2u);
+  EXPECT_EQ(plan.filters.at("actor").get_description(), "Query((XAfiu OR XAjudiciary))");
+  EXPECT_EQ(plan.filters.at("region").get_description(), "Query(XRsahel)");
+  EXPECT_EQ(filtered(plan).get_description(),
+            "Query((<alldocuments> FILTER ((XAfiu OR XAjudiciary) AND XRsahel)))");
+  // actor fiu or judiciary, and region sahel: fx-gp-18 (en, fr), fx-gp-2, the scenario.
+  EXPECT_EQ(matches(filtered(plan)).size(), 4u);
+}
+
+TEST_F(QueryBuilderTest, FilteredLeavesOutOneFacetForDisjunctiveCounts) {
+  QueryPlan plan = plan_for("", {{"actor", {"fiu"}}, {"region", {"sahel"}}, {"lang", {"en"}}});
+  const std::string without_actor = filtered(plan, "actor").get_description();
+  EXPECT_FALSE(contains(without_actor, "XAfiu")) << without_actor;
+  EXPECT_TRUE(contains(without_actor, "XRsahel")) << without_actor;
+  EXPECT_TRUE(contains(without_actor, "XLen")) << without_actor;
+  EXPECT_EQ(filtered(plan, "actor").get_description(),
+            "Query((<alldocuments> FILTER (XLen AND XRsahel)))");
+  EXPECT_EQ(filtered(plan, "nothing").get_description(), filtered(plan).get_description());
+}
+
+TEST_F(QueryBuilderTest, FiltersNeverChangeTheTextQuery) {
+  QueryPlan plain = plan_for("money");
+  QueryPlan with_filter = plan_for("money", {{"theme", {"money-laundering"}}});
+  EXPECT_EQ(plain.text.get_description(), with_filter.text.get_description());
+  const std::string d = filtered(with_filter).get_description();
+  EXPECT_TRUE(contains(d, " FILTER XTmoney-laundering)")) << d;
+  EXPECT_TRUE(with_filter.has_text);
+}
+
+TEST_F(QueryBuilderTest, EachFacetUsesItsSchemaPrefix) {
+  QueryPlan plan = plan_for("", {{"practice", {"18"}},
+                                 {"kind", {"practice"}},
+                                 {"section", {"legal-considerations"}},
+                                 {"theme", {"corruption"}},
+                                 {"lang", {"fr"}}});
+  EXPECT_EQ(plan.filters.at("practice").get_description(), "Query(XP18)");
+  EXPECT_EQ(plan.filters.at("kind").get_description(), "Query(XKpractice)");
+  EXPECT_EQ(plan.filters.at("section").get_description(), "Query(XElegal-considerations)");
+  EXPECT_EQ(plan.filters.at("theme").get_description(), "Query(XTcorruption)");
+  EXPECT_EQ(plan.filters.at("lang").get_description(), "Query(XLfr)");
+}
+
+TEST_F(QueryBuilderTest, TextQueryIsPerLanguageAndFindsWords) {
+  QueryPlan plan = plan_for("hawala");
+  EXPECT_TRUE(plan.has_text);
+  EXPECT_FALSE(plan.syntax_fallback);
+  const std::string d = plan.text.get_description();
+  EXPECT_TRUE(contains(d, "FILTER XLen")) << d;
+  EXPECT_TRUE(contains(d, "FILTER XLfr")) << d;
+  std::vector<std::string> ids = matches(plan.text);
+  EXPECT_EQ(ids.size(), 2u);  // fx-gp-18 in English and in French
+}
+
+TEST_F(QueryBuilderTest, FieldValuesAreNormalisedBeforeParsing) {
+  QueryPlan plan = plan_for("region:Sahel");
+  const std::string d = plan.text.get_description();
+  EXPECT_TRUE(contains(d, "XRsahel")) << d;
+  EXPECT_FALSE(contains(d, "XR:")) << d;
+  EXPECT_FALSE(contains(d, "XRSahel")) << d;
+  EXPECT_EQ(matches(plan.text).size(), db_->get_termfreq("XRsahel"));
+  EXPECT_GT(db_->get_termfreq("XRsahel"), 0u);
+}
+
+TEST_F(QueryBuilderTest, PracticeMentionsAreBoostedAndRemovedFromText) {
+  QueryPlan plan = plan_for("GP 18 money");
+  EXPECT_EQ(plan.practice_mentions, (std::vector<int>{18}));
+  const std::string d = plan.text.get_description();
+  EXPECT_TRUE(contains(d, "XN18")) << d;
+  EXPECT_FALSE(contains(d, "gp")) << d;
+  std::vector<std::string> ids = matches(plan.text);
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(ids.front(), "fx-gp-18:en");
+}
+
+TEST_F(QueryBuilderTest, PracticeMentionAloneAlsoMatchesItemsAboutThePractice) {
+  QueryPlan plan = plan_for("gp2");
+  EXPECT_EQ(plan.practice_mentions, (std::vector<int>{2}));
+  EXPECT_TRUE(plan.has_text);
+  const std::string d = plan.text.get_description();
+  EXPECT_TRUE(contains(d, "XN2")) << d;
+  EXPECT_TRUE(contains(d, "XP2")) << d;
+  std::vector<std::string> ids = matches(plan.text);
+  ASSERT_EQ(ids.size(), 2u);  // the practice itself, then the scenario about it
+  EXPECT_EQ(ids.front(), "fx-gp-2:en");
+}
+
+TEST(PracticeMentionsTest, ExtractPracticeMentions) {
+  struct Case {
+    std::string text;
+    std::vector<int> numbers;
+    std::vector<std::string> kept;     // words that must remain in the text
+    std::vector<std::string> removed;  // fragments that must be gone
+  };
+  const std::vector<Case> cases = {
+      {"GP 23", {23}, {}, {"GP", "23"}},
+      {"gp23", {23}, {}, {"gp23"}},
+      {"GP23 hawala", {23}, {"hawala"}, {"GP23"}},
+      {"good practice 23", {23}, {}, {"good", "practice", "23"}},
+      {"Good Practices 4 on money", {4}, {"on money"}, {"Good", "4"}},
+      {"bonne pratique 7", {7}, {}, {"bonne", "pratique", "7"}},
+      {"bonnes pratiques 12", {12}, {}, {"pratiques", "12"}},
+      {"BP 7", {7}, {}, {"BP"}},
+      {"GP no. 5", {5}, {}, {"no.", "5"}},
+      {"gp #9", {9}, {}, {"#9"}},
+      {"money GP 1 and gp 18 hawala", {1, 18}, {"money", "and", "hawala"}, {"GP", "gp"}},
+      {"practice:5", {5}, {"practice:5"}, {}},
+      {"corruption practice:5", {5}, {"corruption practice:5"}, {}},
+      {"\xD8\xA7\xD9\x84\xD9\x85\xD9\x85\xD8\xA7\xD8\xB1\xD8\xB3\xD8\xA9 5", {5}, {}, {"5"}},
+      // Not mentions.
+      {"gpu 5", {}, {"gpu 5"}, {}},
+      {"group 23", {}, {"group 23"}, {}},
+      {"practice 23", {}, {"practice 23"}, {}},
+      {"gp 1234", {}, {"gp 1234"}, {}},
+      {"gp2000", {}, {"gp2000"}, {}},
+      {"top 10 practices", {}, {"top 10 practices"}, {}},
+      {"follow the money", {}, {"follow the money"}, {}},
+      {"", {}, {}, {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    std::string text = c.text;
+    EXPECT_EQ(extract_practice_mentions(text), c.numbers);
+    for (const std::string& k : c.kept) EXPECT_TRUE(contains(text, k)) << "'" << text << "'";
+    for (const std::string& r : c.removed) EXPECT_FALSE(contains(text, r)) << "'" << text << "'";
+    if (c.numbers.empty()) {
+      EXPECT_EQ(text, c.text);
+    }
+  }
+}
+
+TEST(NormalizeFieldValuesTest, LowerCasesFacetValuesOnly) {
+  struct Case {
+    std::string in, out;
+  };
+  const std::vector<Case> cases = {
+      {"region:Sahel", "region:sahel"},
+      {"actor:FIU money", "actor:fiu money"},
+      {"Money actor:FIU OR region:East-Africa", "Money actor:fiu OR region:east-africa"},
+      {"(kind:Practice)", "(kind:practice)"},
+      {"lang:FR section:Legal-Considerations theme:Corruption practice:5",
+       "lang:fr section:legal-considerations theme:corruption practice:5"},
+      {"title:Money", "title:Money"},  // free-text field keeps its case
+      {"Follow The Money", "Follow The Money"},
+      {"subregion:Sahel", "subregion:Sahel"},
+      {"colour:Blue", "colour:Blue"},
+      {"", ""},
+  };
+  for (const Case& c : cases) EXPECT_EQ(normalize_field_values(c.in), c.out) << c.in;
+}
+
+TEST_F(QueryBuilderTest, ExpandSynonyms) {
+  QueryBuilder qb(*db_);
+  struct Case {
+    std::string text, lang, out;
+  };
+  const std::vector<Case> cases = {
+      {"fiu", "en", "(fiu OR (financial intelligence unit))"},
+      {"FIU corruption", "en", "(FIU OR (financial intelligence unit)) corruption"},
+      {"financial intelligence unit", "en", "((financial intelligence unit) OR fiu)"},
+      {"ivts", "en", "(ivts OR (informal value transfer system))"},
+      {"fiu AND corruption", "en", "(fiu OR (financial intelligence unit)) AND corruption"},
+      {"money NOT fiu", "en", "money NOT (fiu OR (financial intelligence unit))"},
+      {"\"fiu report\"", "en", "\"fiu report\""},
+      {"\"financial intelligence unit\" money", "en", "\"financial intelligence unit\" money"},
+      {"actor:fiu", "en", "actor:fiu"},
+      {"fiu*", "en", "fiu*"},
+      {"-fiu", "en", "-fiu"},
+      {"money AND corruption", "en", "money AND corruption"},
+      {"fiu", "fr", "fiu"},  // synonyms are per language
+      {"crf", "fr", "(crf OR (cellule de renseignement financier))"},
+      {"crf", "en", "crf"},
+      {"", "en", ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text + " [" + c.lang + "]");
+    std::string out = qb.expand_synonyms(c.text, c.lang);
+    EXPECT_EQ(out, c.out);
+  }
+}
+
+TEST_F(QueryBuilderTest, SynonymsWidenTheTextQuery) {
+  QueryPlan plan = plan_for("fiu");
+  const std::string d = plan.text.get_description();
+  EXPECT_TRUE(contains(d, "financi")) << d;  // stemmed or not, the expansion is there
+  EXPECT_FALSE(plan.syntax_fallback);
+  std::vector<std::string> ids = matches(plan.text);
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "fx-gp-18:en"), ids.end());
+}
+
+TEST_F(QueryBuilderTest, MalformedQueriesFallBackToPlainWords) {
+  const std::vector<std::string> cases = {
+      "\"follow the money",  // unbalanced quote
+      "money AND",           // dangling AND
+      "AND money",          "money OR OR hawala", "(money hawala", "money) hawala", "money NOT",
+  };
+  for (const std::string& q : cases) {
+    SCOPED_TRACE(q);
+    QueryPlan plan = plan_for(q);
+    EXPECT_TRUE(plan.syntax_fallback);
+    EXPECT_TRUE(plan.has_text);
+    EXPECT_FALSE(plan.text.empty());
+    const std::string d = plan.text.get_description();
+    EXPECT_TRUE(contains(d, "money")) << d;
+    EXPECT_FALSE(contains(d, "<alldocuments>")) << d;
+  }
+}
+
+TEST_F(QueryBuilderTest, WellFormedQueriesDoNotFallBack) {
+  const std::vector<std::string> cases = {
+      "\"follow the money\"",         "money AND hawala", "money OR hawala",    "money NOT hawala",
+      "(money OR hawala) corruption", "title:money",      "region:sahel money",
+  };
+  for (const std::string& q : cases) {
+    SCOPED_TRACE(q);
+    QueryPlan plan = plan_for(q);
+    EXPECT_FALSE(plan.syntax_fallback);
+    EXPECT_TRUE(plan.has_text);
+  }
+}
+
+// Removing a practice mention must not leave the rest of a well-formed query looking malformed.
+TEST_F(QueryBuilderTest, PracticeMentionNextToOperatorIsNotASyntaxError) {
+  for (const std::string q : {"money OR GP 18", "GP 18 AND money", "hawala OR good practice 2"}) {
+    SCOPED_TRACE(q);
+    QueryPlan plan = plan_for(q);
+    EXPECT_FALSE(plan.practice_mentions.empty());
+    EXPECT_FALSE(plan.syntax_fallback);
+    EXPECT_TRUE(plan.has_text);
+  }
+}
+
+TEST_F(QueryBuilderTest, QuotedPhraseBecomesPhraseQuery) {
+  QueryPlan plan = plan_for("\"follow the money\"");
+  const std::string d = plan.text.get_description();
+  EXPECT_TRUE(contains(d, "PHRASE")) << d;
+  std::vector<std::string> ids = matches(plan.text);
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(ids.front(), "fx-gp-18:en");
+}
+
+TEST_F(QueryBuilderTest, MisspellingYieldsCorrectedQuery) {
+  struct Case {
+    std::string q, corrected;
+  };
+  const std::vector<Case> cases = {
+      {"hawalla", "hawala"},
+      {"hawalla money", "hawala money"},
+      {"remitance", "remittance"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.q);
+    EXPECT_EQ(plan_for(c.q).corrected_query, c.corrected);
+  }
+}
+
+TEST_F(QueryBuilderTest, CorrectWordsYieldNoCorrection) {
+  for (const std::string q :
+       {"hawala", "money", "follow the money", "corruption", "GP 18 money", "region:sahel money"}) {
+    SCOPED_TRACE(q);
+    EXPECT_EQ(plan_for(q).corrected_query, "");
+  }
+}
+
+// "fiu" is not a word of any text, but it is a synonym of "financial intelligence unit" and the
+// query finds documents through it: it is not a misspelling.
+TEST_F(QueryBuilderTest, SynonymKeyIsNotAMisspelling) {
+  QueryPlan plan = plan_for("fiu");
+  EXPECT_FALSE(matches(plan.text).empty());
+  EXPECT_EQ(plan.corrected_query, "");
+}
+
+TEST_F(QueryBuilderTest, HasUnknownWord) {
+  QueryBuilder qb(*db_);
+  EXPECT_FALSE(qb.has_unknown_word("hawala money"));
+  EXPECT_TRUE(qb.has_unknown_word("hawalla money"));
+  EXPECT_FALSE(qb.has_unknown_word("Hawala"));
+  EXPECT_FALSE(qb.has_unknown_word(""));
+}
+
+TEST_F(QueryBuilderTest, MatchAnyRelaxesToOr) {
+  SearchRequest r;
+  r.query = "hawala ransom";
+  QueryBuilder strict(*db_);
+  EXPECT_TRUE(matches(strict.build(r).text).empty());
+  QueryBuilder relaxed(*db_);
+  relaxed.set_match_any(true);
+  QueryPlan plan = relaxed.build(r);
+  EXPECT_TRUE(plan.relaxed);
+  EXPECT_GE(matches(plan.text).size(), 3u);  // fx-gp-18 (en, fr) and the scenario
+}
+
+}  // namespace
+}  // namespace nexuskb
