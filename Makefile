@@ -6,7 +6,10 @@ CMAKE_ARGS ?=
 LISTEN ?= 127.0.0.1:8080
 INDEX ?= var/index
 
-.PHONY: all bootstrap configure build index check run test bench clean
+.PHONY: all bootstrap configure build index check run test test-sanitize fuzz bench clean
+SANITIZE_BUILD ?= build-sanitize
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
 all: build
 
@@ -30,6 +33,28 @@ run: index
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j 2
+	@$(MAKE) --no-print-directory test-sanitize
+
+# Unit and server tests again under AddressSanitizer + UndefinedBehaviorSanitizer (browser tests
+# and benchmarks excluded).
+test-sanitize: bootstrap
+	@cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNEXUSKB_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(SANITIZE_BUILD) --target unit_tests integration_tests nexuskb-serve nexuskb-index
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(SANITIZE_BUILD) --output-on-failure -j 2 -R '^(unit|integration)\.'
+
+# libFuzzer targets built with clang; each runs FUZZ_SECONDS. Crashes are written to
+# tests/fixtures/fuzz-regressions/<target>/ and replayed by the unit tests from then on.
+fuzz: bootstrap
+	@cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+	  -DNEXUSKB_FUZZ=ON -DNEXUSKB_TESTS=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) --target fuzz_front_matter fuzz_markdown fuzz_request
+	@for t in front_matter markdown request; do \
+	  mkdir -p tests/fixtures/fuzz-regressions/$$t $(FUZZ_BUILD)/corpus/$$t; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -artifact_prefix=tests/fixtures/fuzz-regressions/$$t/ $(FUZZ_BUILD)/corpus/$$t fuzz/corpus/$$t || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD) var
@@ -43,3 +68,13 @@ bench-relevance:
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD) --target nexuskb-relevance
 	$(BUILD)/nexuskb-relevance --content content --queries tests/relevance/queries.yaml --out bench/results
+
+# Performance benchmarks (issue 6): corpus generator, indexing, in-process latency, HTTP with wrk
+# against a hello-world server and the peers (SQLite FTS5, Groonga, Omega), profiles; writes
+# bench/results/summary.md and *.json. About 15-20 minutes on the 2-core machine; a quick run:
+# `make bench BENCH_SIZES="1000 20000"`. Knobs: see bench/run.sh. Never part of `make test`.
+bench:
+	@NEXUSKB_BENCH=1 scripts/bootstrap
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(BUILD) --target nexuskb-index nexuskb-serve bench_tools
+	BUILD=$(BUILD) bench/run.sh

@@ -48,6 +48,10 @@ void build_shards(const fs::path& building, const fs::path& compacted, int count
 }  // namespace
 
 int run_indexer(const IndexerConfig& config, std::ostream& out, std::ostream& err) {
+  if (!fs::is_directory(config.content_dir)) {
+    err << config.content_dir << ": content directory not found\n";
+    return kExitUsageOrIo;
+  }
   auto corpus = load_corpus(config.content_dir);
   if (!corpus.ok()) {
     for (const ContentError& e : corpus.errors()) err << e.to_string() << "\n";

@@ -56,11 +56,14 @@ void HttpServer::register_routes() {
   http_.Get(R"(/api/v1/related/([^/]+))", route(&Self::api_related));
   http_.Get("/api/v1/suggest", route(&Self::api_suggest));
   http_.Get("/api/v1/facets", route(&Self::api_facets));
+  http_.Get("/api/v1/packs", route(&Self::api_packs));
   http_.Get("/healthz", route(&Self::healthz));
   http_.Get("/readyz", route(&Self::readyz));
   http_.Get("/", route(&Self::page_home));
   http_.Get("/search", route(&Self::page_search));
   http_.Get(R"(/doc/([^/]+))", route(&Self::page_document));
+  http_.Get("/pack", route(&Self::page_pack));
+  http_.Get("/about", route(&Self::page_about));
   http_.Get(R"(/static/(.+))", route(&Self::static_file));
 
   auto method_not_allowed = [this](const httplib::Request& req, httplib::Response& res) {

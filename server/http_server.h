@@ -55,6 +55,7 @@ class HttpServer {
   void api_related(const httplib::Request& req, httplib::Response& res);
   void api_suggest(const httplib::Request& req, httplib::Response& res);
   void api_facets(const httplib::Request& req, httplib::Response& res);
+  void api_packs(const httplib::Request& req, httplib::Response& res);  // pack_handlers.cpp
   void healthz(const httplib::Request& req, httplib::Response& res);
   void readyz(const httplib::Request& req, httplib::Response& res);
 
@@ -62,6 +63,8 @@ class HttpServer {
   void page_home(const httplib::Request& req, httplib::Response& res);
   void page_search(const httplib::Request& req, httplib::Response& res);
   void page_document(const httplib::Request& req, httplib::Response& res);
+  void page_about(const httplib::Request& req, httplib::Response& res);
+  void page_pack(const httplib::Request& req, httplib::Response& res);  // pack_handlers.cpp
   void static_file(const httplib::Request& req, httplib::Response& res);
 
   void send_json_error(httplib::Response& res, const ApiError& error);

@@ -68,7 +68,9 @@ Expected<SearchRequest> parse_search_request(const QueryParams& params, const Ta
       } else {
         const FacetDefinition* def = taxonomy.facet(std::string(facet->name));
         if (def == nullptr || def->find(value) == nullptr) {
-          return bad_parameter("unknown_value", key, "unknown " + key + " '" + raw + "'");
+          // The value is not echoed back: error bodies never reflect what a client sent.
+          return bad_parameter("unknown_value", key,
+                               "unknown " + key + " value; /api/v1/facets lists the values");
         }
       }
       auto& values = req.filters[key];

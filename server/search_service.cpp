@@ -19,6 +19,8 @@ namespace s = schema;
 
 constexpr size_t kSnippetLength = 260;
 constexpr int kMaxFacetValues = 200;
+// A bound on any one match, so that no query can hold a worker for long.
+constexpr double kSearchTimeLimitSeconds = 2.0;
 constexpr size_t kNoPassage = static_cast<size_t>(-1);
 
 std::string item_url(const std::string& id, const std::string& lang, const std::string& anchor) {
@@ -174,6 +176,7 @@ SearchHit make_hit(const Xapian::Database& db, const Xapian::Enquire& enquire,
 
 struct Run {
   Xapian::doccount total = 0;
+  bool exhaustive = true;
   std::vector<SearchHit> hits;
   std::map<std::string, std::map<std::string, Xapian::doccount>> counts;
 };
@@ -195,8 +198,11 @@ Run run_query(const Xapian::Database& db, const QueryPlan& plan, const SearchReq
     enquire.add_matchspy(spies.back().second.get());
   }
   const Xapian::doccount first = (request.page - 1) * request.per_page;
+  enquire.set_time_limit(kSearchTimeLimitSeconds);
   Xapian::MSet mset = enquire.get_mset(first, request.per_page, all);
   run.total = mset.get_matches_estimated();
+  // Only a search cut short by the time limit leaves the bounds apart.
+  run.exhaustive = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   for (auto it = mset.begin(); it != mset.end(); ++it)
     run.hits.push_back(make_hit(db, enquire, mset, it, plan.has_text));
   for (auto& [facet, spy] : spies)
@@ -208,6 +214,7 @@ Run run_query(const Xapian::Database& db, const QueryPlan& plan, const SearchReq
     widened.set_query(filtered(plan, name));
     Xapian::ValueCountMatchSpy spy(facet->slot);
     widened.add_matchspy(&spy);
+    widened.set_time_limit(kSearchTimeLimitSeconds);
     widened.get_mset(0, 0, all);
     run.counts[name] = expand_counts(spy, facet->multi_valued);
   }
@@ -253,6 +260,7 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   result.syntax_fallback = plan.syntax_fallback;
   result.practice_mentions = plan.practice_mentions;
   result.total = run.total;
+  result.exhaustive = run.exhaustive;
   result.hits = std::move(run.hits);
   for (const s::Facet& f : s::kFacets) {
     const std::string name(f.name);

@@ -1,6 +1,7 @@
 // Test set-up helpers.
 #include "tests/support/test_env.h"
 
+#include <chrono>
 #include <csignal>
 #include <random>
 #include <sstream>
@@ -55,6 +56,11 @@ RunningServer::RunningServer(const fs::path& index_path, int reload_check_ms) {
   port_ = server_->bind();
   EXPECT_GT(port_, 0);
   thread_ = std::thread([this] { server_->listen(); });
+  // httplib's stop() is a no-op before its accept loop runs: wait until it answers.
+  httplib::Client probe("127.0.0.1", port_);
+  probe.set_connection_timeout(1);
+  for (int i = 0; i < 200 && !probe.Get("/healthz"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
 RunningServer::~RunningServer() {
