@@ -84,7 +84,7 @@ void HttpServer::page_document(const httplib::Request& req, httplib::Response& r
 }
 
 void HttpServer::page_about(const httplib::Request& req, httplib::Response& res) {
-  if (auto ok = check_page_params(req, {"lang", "ui"}); !ok.ok())
+  if (auto ok = check_page_params(req, {"lang", "ui", "pack", "pack_title"}); !ok.ok())
     return send_html_error(req, res, ok.error());
   const std::string lang = choose_ui_language(req.params, req.get_header_value("Accept-Language"));
   // An example citation: the lowest-numbered practice in the reader's language.
@@ -101,7 +101,8 @@ void HttpServer::page_about(const httplib::Request& req, httplib::Response& res)
     if (doc.ok())
       example = citation_text(doc.value().item, doc.value().citation, pages_.messages(lang));
   }
-  res.set_content(pages_.about(*index_.snapshot(), example, lang), kHtml);
+  res.set_content(pages_.about(*index_.snapshot(), example, lang, pack_carry_from(req.params)),
+                  kHtml);
 }
 
 void HttpServer::static_file(const httplib::Request& req, httplib::Response& res) {

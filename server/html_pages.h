@@ -39,7 +39,7 @@ class HtmlPages {
                    const IndexSnapshot& snap) const;
   // `example` is a citation line for an example item (may be empty).
   std::string about(const IndexSnapshot& snap, const std::string& example,
-                    const std::string& ui_lang) const;
+                    const std::string& ui_lang, const PackCarry& carry) const;
   std::string error(int status, const std::string& message, const std::string& ui_lang) const;
 
   // The UI messages of one language (en, fr or ar).

@@ -44,6 +44,8 @@ std::string HtmlPages::document(const DocumentResult& doc, const std::vector<Sea
   ctx["html"] = it.html;
   ctx["kind_label"] = snap.taxonomy.value_label("kind", it.kind, ui_lang);
   ctx["section_label"] = snap.taxonomy.value_label("section", it.section, ui_lang);
+  const FacetDefinition* section = snap.taxonomy.facet("section");
+  ctx["section_name"] = section ? section->labels.get(ui_lang, "section") : std::string("Section");
   ctx["number"] = it.number ? std::to_string(*it.number) : std::string();
   mstch::array passages;
   for (const StoredPassage& p : it.passages) {
@@ -112,8 +114,9 @@ std::string HtmlPages::document(const DocumentResult& doc, const std::vector<Sea
 }
 
 std::string HtmlPages::about(const IndexSnapshot& snap, const std::string& example,
-                             const std::string& ui_lang) const {
-  mstch::map ctx = base(ui_lang, strings_.at(ui_lang).at("about_title"), {}, "/about", PackCarry{});
+                             const std::string& ui_lang, const PackCarry& carry) const {
+  mstch::map ctx =
+      base(ui_lang, strings_.at(ui_lang).at("about_title"), carry_params(carry), "/about", carry);
   // The dated GCTF and UNICRI documents first, by year; collections next; nexuskb's own last.
   std::vector<const SourceDocument*> docs;
   for (const auto& [key, d] : snap.taxonomy.documents()) docs.push_back(&d);

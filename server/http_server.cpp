@@ -2,9 +2,13 @@
 #include "server/http_server.h"
 
 #include <chrono>
+#include <ctime>
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "server/json_render.h"
+#include "server/metrics.h"
 
 namespace nexuskb {
 namespace {
@@ -16,6 +20,15 @@ constexpr const char* kContentSecurityPolicy =
 
 bool is_api_path(const std::string& path) {
   return path.rfind("/api/", 0) == 0;
+}
+
+thread_local std::chrono::steady_clock::time_point t_request_started;
+
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return stamp;
 }
 
 }  // namespace
@@ -65,6 +78,10 @@ void HttpServer::register_routes() {
   http_.Get("/pack", route(&Self::page_pack));
   http_.Get("/about", route(&Self::page_about));
   http_.Get(R"(/static/(.+))", route(&Self::static_file));
+  http_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_.render(*index_.snapshot()),
+                    "text/plain; version=0.0.4; charset=utf-8");
+  });
 
   auto method_not_allowed = [this](const httplib::Request& req, httplib::Response& res) {
     res.set_header("Allow", "GET, HEAD");
@@ -101,23 +118,34 @@ void HttpServer::register_routes() {
         ApiError e{500, "internal_error", "the server could not answer this request", ""};
         is_api_path(req.path) ? send_json_error(res, e) : send_html_error(req, res, e);
       });
-  http_.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+  http_.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    t_request_started = std::chrono::steady_clock::now();  // one worker thread per request
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  http_.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Referrer-Policy", "no-referrer");
     res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+    // While stopping, keep-alive connections are closed after the response in flight.
+    if (stopping_) res.set_header("Connection", "close");
   });
-  if (config_.access_log) {
-    http_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-      // What a clerk searched for is sensitive: the query string is left out unless asked for.
-      std::string line = req.method + " " + req.path;
-      if (config_.log_queries && !req.params.empty()) {
-        std::string qs;
-        for (const auto& [k, v] : req.params) qs += (qs.empty() ? "?" : "&") + k + "=" + v;
-        line += qs;
-      }
-      std::clog << "access: " << line << " " << res.status << "\n";
-    });
-  }
+  http_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_started).count();
+    metrics_.record(route_label(req.path), res.status, seconds);
+    if (!config_.access_log) return;
+    // What a clerk searched for is sensitive: the query string is left out unless asked for.
+    std::string line = req.method + " " + req.path;
+    if (config_.log_queries && !req.params.empty()) {
+      std::string qs;
+      for (const auto& [k, v] : req.params) qs += (qs.empty() ? "?" : "&") + k + "=" + v;
+      line += qs;
+    }
+    std::ostringstream out;
+    out << "access: " << utc_now() << " " << line << " " << res.status << " " << std::fixed
+        << std::setprecision(2) << seconds * 1000 << "ms\n";
+    std::clog << out.str();
+  });
 }
 
 int HttpServer::bind() {
@@ -140,9 +168,9 @@ void HttpServer::stop() {
 void HttpServer::reload_index() {
   std::string error;
   if (index_.refresh(error)) {
-    std::clog << "index: now serving " << index_.snapshot()->resolved_path << "\n";
+    std::clog << "index: now serving " << index_.snapshot()->resolved_path << std::endl;
   } else if (!error.empty()) {
-    std::cerr << "index: kept the current index: " << error << "\n";
+    std::cerr << "index: kept the current index: " << error << std::endl;
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include "server/html_pages.h"
 #include "server/index_snapshot.h"
+#include "server/metrics.h"
 #include "server/search_service.h"
 #include "server/static_assets.h"
 
@@ -75,6 +76,7 @@ class HttpServer {
   SearchService service_;
   HtmlPages pages_;
   StaticAssets assets_;
+  Metrics metrics_;
   httplib::Server http_;
   std::atomic<bool> stopping_{false};
   std::thread watcher_;

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const sourceDir = process.env.NEXUSKB_SOURCE_DIR || path.resolve(here, '../..');
 export const binDir = process.env.NEXUSKB_BIN || path.join(sourceDir, 'build');
+const serveBin = process.env.NEXUSKB_SERVE || path.join(binDir, 'nexuskb-serve');
+const indexBin = process.env.NEXUSKB_INDEXER || path.join(binDir, 'nexuskb-index');
 export const shotsDir = process.env.NEXUSKB_SCREENSHOTS || path.join(binDir, 'browser-screenshots');
 const chromiumPath = process.env.NEXUSKB_CHROMIUM || '/usr/bin/chromium';
 const contentDir = process.env.NEXUSKB_CONTENT || path.join(sourceDir, 'content');
@@ -42,7 +44,7 @@ async function loadPlaywright() {
 
 function startServer(indexPath) {
   return new Promise((resolve, reject) => {
-    const server = spawn(path.join(binDir, 'nexuskb-serve'), [
+    const server = spawn(serveBin, [
       '--index', indexPath, '--listen', '127.0.0.1:0',
       '--templates', path.join(sourceDir, 'templates'), '--no-access-log',
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -66,11 +68,12 @@ export class Harness {
     const chromium = await loadPlaywright();
     this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nexuskb-browser-'));
     const indexPath = path.join(this.tmp, 'index');
-    execFileSync(path.join(binDir, 'nexuskb-index'), ['--content', contentDir, '--out', indexPath],
+    execFileSync(indexBin, ['--content', contentDir, '--out', indexPath],
       { stdio: ['ignore', 'ignore', 'inherit'] });
     const { server, base } = await startServer(indexPath);
     this.server = server;
     this.base = base;
+    process.on('exit', () => server.kill('SIGTERM'));  // never leave a server behind
     this.browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
     const require = createRequire(import.meta.url);
     this.axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

@@ -91,6 +91,9 @@ export default [
     const b = await other.getAttribute('data-id');
     await Promise.all([page.waitForURL(/\/pack\?/), other.click()]);
     equal(itemsParam(page), `${a},${b}`, 'second item appended');
+    await Promise.all([page.waitForURL(/\/about\?/), page.click('header a[href^="/about"]')]);
+    await Promise.all([page.waitForURL(/\/pack\?/), page.click('header a.pack-link')]);
+    equal(itemsParam(page), `${a},${b}`, 'the pack survives a visit to another page');
     await Promise.all([page.waitForURL(new RegExp(`items=${b},${a}`)),
       page.locator('article.pack-item').nth(1).locator('a.move-up').click()]);
     equal(JSON.stringify(await packOrder(page)), JSON.stringify([b, a]), 'moved up');

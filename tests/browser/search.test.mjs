@@ -69,6 +69,10 @@ export default [
     assert((await chip.textContent()).includes(await label.locator('.label').textContent()), 'chip names the value');
     await Promise.all([page.waitForURL((url) => !url.search.includes('actor=')), chip.click()]);
     equal(await total(page), before, 'removing the chip restores the total');
+    // axe cannot run where scripts are off; check the no-JS layout (Apply button shown) here.
+    await page.evaluate(() => document.documentElement.classList.remove('js'));
+    assert(await page.locator('.facet-form .apply').isVisible(), 'Apply button in the no-JS layout');
+    await h.axe(page, 'results (no-JS layout)');
     await ctx.close();
   }],
 

@@ -106,21 +106,14 @@ std::string percent_encode(const std::string& s) {
   return out;
 }
 
-class ApiDocsTest : public ::testing::Test {
+class ApiDocsTest : public testing::FixtureServerTest {
  protected:
   static void SetUpTestSuite() {
     spec_ = new YAML::Node(YAML::LoadFile(source_path("docs/openapi.yaml").string()));
-    dir_ = new TempDir;
-    server_ = new RunningServer(build_index(source_path("tests/fixtures/content"), dir_->path()));
-    // Wait until the accept loop runs: a server stopped before listen() starts would never stop
-    // (httplib's stop() is a no-op then), and some tests here make no request at all.
-    auto client = server_->client();
-    auto res = client.Get("/healthz");
-    ASSERT_TRUE(res && res->status == 200) << "the fixture server does not answer";
+    FixtureServerTest::SetUpTestSuite();
   }
   static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
+    FixtureServerTest::TearDownTestSuite();
     delete spec_;
   }
 
@@ -300,12 +293,8 @@ class ApiDocsTest : public ::testing::Test {
   }
 
   static YAML::Node* spec_;
-  static TempDir* dir_;
-  static RunningServer* server_;
 };
 YAML::Node* ApiDocsTest::spec_ = nullptr;
-TempDir* ApiDocsTest::dir_ = nullptr;
-RunningServer* ApiDocsTest::server_ = nullptr;
 
 TEST(ApiDocsRoutes, TheRouteTableIsReadFromTheServerSource) {
   const std::vector<std::string> routes = registered_get_routes();

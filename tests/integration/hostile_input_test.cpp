@@ -91,16 +91,8 @@ const HostileCase kCases[] = {
     {"html page zero", "/search?page=0", 400, ""},
 };
 
-class HostileInput : public ::testing::Test {
+class HostileInput : public testing::FixtureServerTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir;
-    server_ = new RunningServer(build_index(source_path("tests/fixtures/content"), dir_->path()));
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
   // Sends raw bytes and returns the whole response (the connection is closed by the request).
   static std::string raw(const std::string& request) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -123,11 +115,7 @@ class HostileInput : public ::testing::Test {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);
   }
-  static TempDir* dir_;
-  static RunningServer* server_;
 };
-TempDir* HostileInput::dir_ = nullptr;
-RunningServer* HostileInput::server_ = nullptr;
 
 TEST_F(HostileInput, TableOfHostileRequests) {
   ASSERT_GE(std::size(kCases), 40u);

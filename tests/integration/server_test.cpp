@@ -13,16 +13,8 @@ using testing::RunningServer;
 using testing::source_path;
 using testing::TempDir;
 
-class ServerTest : public ::testing::Test {
+class ServerTest : public testing::FixtureServerTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir;
-    server_ = new RunningServer(build_index(source_path("tests/fixtures/content"), dir_->path()));
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
   static httplib::Result get(const std::string& path, const httplib::Headers& headers = {}) {
     auto client = server_->client();
     return client.Get(path.c_str(), headers);
@@ -41,11 +33,7 @@ class ServerTest : public ::testing::Test {
     }
     return -1;
   }
-  static TempDir* dir_;
-  static RunningServer* server_;
 };
-TempDir* ServerTest::dir_ = nullptr;
-RunningServer* ServerTest::server_ = nullptr;
 
 TEST_F(ServerTest, SearchReturnsHitsAndFacetsWithTheContractFields) {
   json body = get_json("/api/v1/search?q=hawala&lang=en");
@@ -202,6 +190,77 @@ TEST_F(ServerTest, StaticFilesAreServedOnlyFromTheAssetsFolder) {
     ASSERT_TRUE(res) << path;
     EXPECT_NE(res->status, 200) << path;
   }
+}
+
+}  // namespace
+}  // namespace nexuskb
+
+namespace nexuskb {
+namespace {
+
+TEST_F(ServerTest, MetricsCountRequestsPerRouteInPrometheusFormat) {
+  auto client = server_->client();
+  ASSERT_TRUE(client.Get("/api/v1/search?q=hawala"));
+  ASSERT_TRUE(client.Get("/api/v1/search?page=0"));
+  ASSERT_TRUE(client.Get("/doc/fx-gp-18"));
+  auto res = client.Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  const std::string& body = res->body;
+  EXPECT_NE(body.find("nexuskb_http_requests_total{route=\"/api/v1/search\",status=\"200\"}"),
+            std::string::npos);
+  EXPECT_NE(body.find("nexuskb_http_requests_total{route=\"/api/v1/search\",status=\"400\"}"),
+            std::string::npos);
+  EXPECT_NE(body.find("nexuskb_http_requests_total{route=\"/doc/{id}\",status=\"200\"}"),
+            std::string::npos);
+  EXPECT_NE(
+      body.find(
+          "nexuskb_http_request_duration_seconds_bucket{route=\"/api/v1/search\",le=\"+Inf\"}"),
+      std::string::npos);
+  EXPECT_NE(body.find("nexuskb_index_documents 6\n"), std::string::npos);
+  EXPECT_NE(body.find("nexuskb_build_info{version="), std::string::npos);
+  EXPECT_EQ(body.find("hawala"), std::string::npos);  // no query text in metrics
+}
+
+}  // namespace
+}  // namespace nexuskb
+
+namespace nexuskb {
+namespace {
+
+TEST_F(ServerTest, SearchFeaturesThroughTheApi) {
+  // Synonyms: "fiu" is only written out as "financial intelligence unit".
+  EXPECT_EQ(get_json("/api/v1/search?q=fiu&lang=en")["hits"][0]["id"], "fx-gp-18");
+  // Naming a good practice puts it first, in the reader's language.
+  for (const char* q :
+       {"GP%2018", "gp18", "good%20practice%2018", "bonne%20pratique%2018", "practice%3A18"}) {
+    json body = get_json(std::string("/api/v1/search?q=") + q);
+    EXPECT_EQ(body["hits"][0]["id"], "fx-gp-18") << q;
+  }
+  EXPECT_EQ(get_json("/api/v1/search?q=GP%2018&lang=fr")["hits"][0]["lang"], "fr");
+  // Did you mean: the correction is returned and, as nothing matched, applied.
+  json corrected = get_json("/api/v1/search?q=coruption");
+  EXPECT_EQ(corrected["corrected_query"], "corruption");
+  EXPECT_EQ(corrected["correction_applied"], true);
+  EXPECT_GT(corrected["total"], 0);
+  // Phrases, boolean operators, exclusion, wildcards and field prefixes.
+  EXPECT_EQ(get_json("/api/v1/search?q=%22special%20investigative%20techniques%22")["total"], 1);
+  EXPECT_EQ(get_json("/api/v1/search?q=hawala%20NOT%20trade&lang=en")["total"], 0);
+  EXPECT_EQ(get_json("/api/v1/search?q=hawala%20-invoices&lang=en")["total"], 0);
+  EXPECT_EQ(get_json("/api/v1/search?q=haw*&lang=en")["hits"][0]["id"], "fx-gp-18");
+  EXPECT_EQ(get_json("/api/v1/search?q=title%3Aransom")["hits"][0]["id"], "fx-scenario-kidnap");
+  EXPECT_EQ(get_json("/api/v1/search?q=actor%3AFIU")["total"], 2);
+  // Words missing together: relaxed to any word, and said so.
+  json relaxed = get_json("/api/v1/search?q=hawala%20kidnaps");
+  EXPECT_GE(relaxed["total"], 2);
+  EXPECT_EQ(relaxed["notices"][0]["code"], "relaxed");
+  // sort=number orders practices by their number.
+  json sorted = get_json("/api/v1/search?kind=practice&lang=en&sort=number");
+  EXPECT_EQ(sorted["hits"][0]["number"], 1);
+  EXPECT_EQ(sorted["hits"][2]["number"], 18);
+  // Facet labels follow the language; facet values are ordered by count.
+  json fr = get_json("/api/v1/search?lang=fr");
+  EXPECT_EQ(fr["facets"]["actor"][0]["label"], "Cellules de renseignement financier");
 }
 
 }  // namespace

@@ -75,4 +75,19 @@ httplib::Client RunningServer::client() const {
   return c;
 }
 
+TempDir* FixtureServerTest::dir_ = nullptr;
+RunningServer* FixtureServerTest::server_ = nullptr;
+
+void FixtureServerTest::SetUpTestSuite() {
+  dir_ = new TempDir;
+  server_ = new RunningServer(build_index(source_path("tests/fixtures/content"), dir_->path()));
+}
+
+void FixtureServerTest::TearDownTestSuite() {
+  delete server_;
+  server_ = nullptr;
+  delete dir_;
+  dir_ = nullptr;
+}
+
 }  // namespace nexuskb::testing

@@ -6,6 +6,7 @@
 #include <string>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 
 #include "server/http_server.h"
@@ -44,6 +45,16 @@ class RunningServer {
   std::unique_ptr<HttpServer> server_;
   std::thread thread_;
   int port_ = -1;
+};
+
+// A test suite sharing one real server on the fixture index (tests/fixtures/content), started
+// once per suite. Derived suites use server_->client() or server_->port().
+class FixtureServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  static TempDir* dir_;
+  static RunningServer* server_;
 };
 
 }  // namespace nexuskb::testing
