@@ -113,13 +113,14 @@ def main():
     variants = load(os.path.join(R, "index-variants.json"))
     if variants:
         w(f"Where indexing CPU goes (bench_index_variants on {variants.get('content', '?')}, "
-          f"{variants.get('passages', 0):,} passages, CPU seconds, lower is better):\n")
-        w("| variant | CPU s | passages per CPU-s | vs baseline |")
-        w("|---|---:|---:|---:|")
+          f"{variants.get('passages', 0):,} passages, CPU seconds, fastest run of each variant, lower "
+          f"is better; the variants are described in bench/index_variants.cpp):\n")
+        w("| variant | CPU s | until commit / commit | passages per CPU-s | vs baseline |")
+        w("|---|---:|---|---:|---:|")
         base = variants["variants"].get("baseline", {}).get("cpu_s")
         for name, v in variants["variants"].items():
-            w(f"| {name} | {fmt(v['cpu_s'])} | {fmt(v['passages_per_cpu_s'], 0)} | "
-              f"{fmt(v['cpu_s'] / base if base else None)} |")
+            w(f"| {name} | {fmt(v['cpu_s'])} | {fmt(v.get('add_cpu_s'))} / {fmt(v.get('commit_cpu_s'))} | "
+              f"{fmt(v['passages_per_cpu_s'], 0)} | {fmt(v['cpu_s'] / base if base else None)} |")
         w(f"\n(load_corpus: {variants.get('load_corpus_cpu_s')} CPU s.)\n")
         summary["index_variants"] = variants
 
