@@ -5,6 +5,7 @@
 #include <csignal>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -22,6 +23,15 @@ const bool kIgnoreSigpipe = [] {
 
 fs::path source_path(const std::string& relative) {
   return fs::path(NEXUSKB_SOURCE_DIR) / relative;
+}
+
+const Taxonomy& fixture_taxonomy() {
+  static const Taxonomy taxonomy = [] {
+    auto t = Taxonomy::load_file(source_path("tests/fixtures/content/taxonomy.yaml").string());
+    if (!t.ok()) throw std::runtime_error(t.errors().front().to_string());
+    return t.value();
+  }();
+  return taxonomy;
 }
 
 TempDir::TempDir() {

@@ -9,12 +9,16 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "core/taxonomy.h"
 #include "server/http_server.h"
 
 namespace nexuskb::testing {
 
 // Paths inside the source tree (NEXUSKB_SOURCE_DIR is set by CMake).
 std::filesystem::path source_path(const std::string& relative);
+
+// The taxonomy of tests/fixtures/content, loaded once; throws if it does not load.
+const Taxonomy& fixture_taxonomy();
 
 // A fresh directory removed when the object goes out of scope.
 class TempDir {

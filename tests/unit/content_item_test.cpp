@@ -15,14 +15,7 @@ namespace {
 
 using testing::source_path;
 
-const Taxonomy& fixture_taxonomy() {
-  static const Taxonomy taxonomy = [] {
-    auto t = Taxonomy::load_file(source_path("tests/fixtures/content/taxonomy.yaml").string());
-    if (!t.ok()) throw std::runtime_error(t.errors().front().to_string());
-    return t.value();
-  }();
-  return taxonomy;
-}
+using testing::fixture_taxonomy;
 
 std::string read_file(const std::string& relative) {
   std::ifstream in(source_path(relative));
