@@ -18,9 +18,9 @@
 //                     share; the rest of no_spelling is Xapian's inverter, flushes and commit)
 //
 // Each variant ends with commit() (add_cpu_s: until then, commit_cpu_s: the final commit; Xapian
-// also flushes by itself every XAPIAN_FLUSH_THRESHOLD documents, 10000 by default); compaction and publishing are not included (they are the
-// same for all). A variant named twice in --variants keeps its fastest run.
-// Usage: bench_index_variants --content DIR --tmp DIR [--variants a,b,...]
+// also flushes by itself every XAPIAN_FLUSH_THRESHOLD documents, 10000 by default); compaction and
+// publishing are not included (they are the same for all). A variant named twice in --variants
+// keeps its fastest run. Usage: bench_index_variants --content DIR --tmp DIR [--variants a,b,...]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -30,8 +30,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
+#include <nlohmann/json.hpp>
 
 #include "core/schema.h"
 #include "indexer/corpus.h"
@@ -49,12 +49,18 @@ double cpu_seconds() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string content, tmp, variants = "baseline,add_document,spelling_per_doc,no_spelling,no_stored_text,no_positions,documents_only";
+  std::string content, tmp,
+      variants =
+          "baseline,add_document,spelling_per_doc,no_spelling,no_stored_text,no_positions,"
+          "documents_only";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--content") content = argv[i + 1];
-    else if (a == "--tmp") tmp = argv[i + 1];
-    else if (a == "--variants") variants = argv[i + 1];
+    if (a == "--content")
+      content = argv[i + 1];
+    else if (a == "--tmp")
+      tmp = argv[i + 1];
+    else if (a == "--variants")
+      variants = argv[i + 1];
   }
   if (content.empty() || tmp.empty()) {
     std::cerr << "usage: bench_index_variants --content DIR --tmp DIR [--variants a,b]\n";
@@ -74,6 +80,7 @@ int main(int argc, char** argv) {
   out["passages"] = passages;
   out["load_corpus_cpu_s"] = std::round((cpu_seconds() - t0) * 100) / 100;
 
+  const nexuskb::BuildContext build(corpus.value());
   std::stringstream list(variants);
   for (std::string v; std::getline(list, v, ',');) {
     const std::string path = tmp + "/variant-" + v;
@@ -86,9 +93,10 @@ int main(int argc, char** argv) {
       Xapian::TermGenerator gen;
       gen.set_database(db);
       gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-      if (v == "baseline" || v == "add_document") gen.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+      if (v == "baseline" || v == "add_document")
+        gen.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
       for (const auto& c : corpus.value().items) {
-        Xapian::Document doc = nexuskb::make_document(c, gen);
+        Xapian::Document doc = nexuskb::make_document(c, build.codes, gen);
         if (v == "spelling_per_doc") {
           for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
             const std::string term = *t;
@@ -100,6 +108,7 @@ int main(int argc, char** argv) {
         if (v == "documents_only") continue;
         if (v == "no_stored_text") {
           doc.remove_value(nexuskb::schema::kSlotHtml);
+          doc.remove_value(nexuskb::schema::kSlotPassageTexts);
           doc.set_data("");
         }
         if (v == "no_positions") {
@@ -117,9 +126,8 @@ int main(int argc, char** argv) {
           doc = lean;
         }
         if (v == "baseline") {
-          db.replace_document(std::string(nexuskb::schema::kPrefixUid) + c.item.id + ":" +
-                                  c.item.lang,
-                              doc);
+          db.replace_document(
+              std::string(nexuskb::schema::kPrefixUid) + c.item.id + ":" + c.item.lang, doc);
         } else {
           db.add_document(doc);
         }

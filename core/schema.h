@@ -13,10 +13,15 @@
 namespace nexuskb::schema {
 
 // Bump when prefixes, slots or the document data layout change; the server refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "3";
+inline constexpr std::string_view kSchemaVersion = "4";
 inline constexpr std::string_view kMetaSchemaVersion = "nexuskb.schema_version";
 inline constexpr std::string_view kMetaBuiltAt = "nexuskb.built_at";
 inline constexpr std::string_view kMetaTaxonomy = "nexuskb.taxonomy";  // taxonomy as JSON
+// The facet code table (core/facet_codes.h) as JSON.
+inline constexpr std::string_view kMetaFacetCodes = "nexuskb.facet_codes";
+// Every document's [id, lang, title, practice number or 0], so that the server starts without
+// reading every document.
+inline constexpr std::string_view kMetaTitles = "nexuskb.titles";
 
 // Term prefixes (Xapian conventions: Q unique id, S title, Z stemmed, X... boolean filters).
 inline constexpr std::string_view kPrefixUid = "Q";        // Q<id>:<lang>, one per document
@@ -33,20 +38,23 @@ inline constexpr std::string_view kPrefixPractice = "XP";  // practice numbers t
 // "GP 23" can weight it and put that practice first.
 inline constexpr std::string_view kPrefixNumber = "XN";
 
-// Value slots. Multi-valued facets hold the document's sorted values packed with kPackSeparator,
-// so Xapian's built-in ValueCountMatchSpy counts each combination and the server expands the
-// combinations into exact per-value counts. Built-in spies also work through xapian-tcpsrv.
+// Value slots. Facets are counted from kSlotFacetCodes by the server's own match spy. Remote
+// shards (xapian-tcpsrv) know only Xapian's built-in spies, so the facet slots are kept as well:
+// multi-valued facets hold the document's sorted values packed with kPackSeparator, the built-in
+// ValueCountMatchSpy counts each combination and the server expands them into per-value counts.
 enum Slot : Xapian::valueno {
-  kSlotLang = 0,        // "en"
-  kSlotKind = 1,        // "practice"
-  kSlotSection = 2,     // "legal-considerations"
-  kSlotActors = 3,      // packed "fiu|judiciary"
-  kSlotRegions = 4,     // packed
-  kSlotThemes = 5,      // packed
-  kSlotPractices = 6,   // packed decimal numbers "1|2|23"
-  kSlotSortNumber = 7,  // sortable_serialise(number, or 1000 + lowest practice, or 1e6)
-  kSlotItemId = 8,      // item id
-  kSlotHtml = 9,        // rendered body HTML (kept out of the data so hit lists parse less)
+  kSlotLang = 0,           // "en"
+  kSlotKind = 1,           // "practice"
+  kSlotSection = 2,        // "legal-considerations"
+  kSlotActors = 3,         // packed "fiu|judiciary"
+  kSlotRegions = 4,        // packed
+  kSlotThemes = 5,         // packed
+  kSlotPractices = 6,      // packed decimal numbers "1|2|23"
+  kSlotSortNumber = 7,     // sortable_serialise(number, or 1000 + lowest practice, or 1e6)
+  kSlotItemId = 8,         // item id
+  kSlotHtml = 9,           // rendered body HTML (kept out of the data so hit lists parse less)
+  kSlotPassageTexts = 10,  // the passages' plain texts (core/stored_item.h), read one at a time
+  kSlotFacetCodes = 11,    // every facet value of the document as 2-byte codes (facet_codes.h)
 };
 inline constexpr char kPackSeparator = '|';
 

@@ -72,9 +72,70 @@ void add_synonyms(Xapian::WritableDatabase& db, const SynonymGroups& groups) {
   }
 }
 
+// The words of `doc` a user might misspell: unprefixed terms, counted once per occurrence.
+void add_spelling_words(const Xapian::Document& doc, SpellingCounts& spelling) {
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    const std::string term = *t;
+    if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z')) continue;
+    spelling[term] += std::max<Xapian::termcount>(1, t.positionlist_count());
+  }
+}
+
+std::vector<FacetCode> document_codes(const ContentItem& it, const FacetCodes& codes) {
+  std::vector<FacetCode> out;
+  auto add = [&](std::string_view facet, const std::string& value) {
+    const int code = codes.code(s::find_facet(facet) - s::kFacets.data(), value);
+    if (code >= 0) out.push_back(static_cast<FacetCode>(code));
+  };
+  for (int p : it.practices) add("practice", std::to_string(p));
+  for (const auto& a : it.actors) add("actor", a);
+  for (const auto& r : it.regions) add("region", r);
+  for (const auto& t : it.themes) add("theme", t);
+  add("kind", it.kind);
+  add("section", it.section);
+  add("lang", it.lang);
+  return out;
+}
+
+FacetCodes corpus_codes(const Corpus& corpus) {
+  FacetCodes codes;
+  auto index = [](std::string_view facet) {
+    return static_cast<size_t>(s::find_facet(facet) - s::kFacets.data());
+  };
+  for (const CorpusItem& c : corpus.items) {
+    const ContentItem& it = c.item;
+    for (int p : it.practices) codes.add(index("practice"), std::to_string(p));
+    for (const auto& a : it.actors) codes.add(index("actor"), a);
+    for (const auto& r : it.regions) codes.add(index("region"), r);
+    for (const auto& t : it.themes) codes.add(index("theme"), t);
+    codes.add(index("kind"), it.kind);
+    codes.add(index("section"), it.section);
+    codes.add(index("lang"), it.lang);
+  }
+  codes.finish();
+  return codes;
+}
+
+std::string utc_now() {
+  auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return stamp;
+}
+
+void set_schema_metadata(Xapian::WritableDatabase& db, const BuildContext& build) {
+  db.set_metadata(std::string(s::kMetaSchemaVersion), std::string(s::kSchemaVersion));
+  db.set_metadata(std::string(s::kMetaTaxonomy), build.corpus.taxonomy.to_json().dump());
+  db.set_metadata(std::string(s::kMetaBuiltAt), build.built_at);
+}
+
 }  // namespace
 
-Xapian::Document make_document(const CorpusItem& c, Xapian::TermGenerator& generator) {
+BuildContext::BuildContext(const Corpus& c)
+    : corpus(c), codes(corpus_codes(c)), built_at(utc_now()) {}
+
+Xapian::Document make_document(const CorpusItem& c, const FacetCodes& codes,
+                               Xapian::TermGenerator& generator, SpellingCounts* spelling) {
   const ContentItem& it = c.item;
   Xapian::Document doc;
   generator.set_document(doc);
@@ -123,34 +184,38 @@ Xapian::Document make_document(const CorpusItem& c, Xapian::TermGenerator& gener
   doc.add_value(s::kSlotItemId, it.id);
   stored.html.clear();  // the body HTML lives in its own slot, read only for item pages
   doc.add_value(s::kSlotHtml, c.body.html);
+  doc.add_value(s::kSlotPassageTexts, pack_passage_texts(stored.passages));
+  doc.add_value(s::kSlotFacetCodes, encode_facet_codes(document_codes(it, codes)));
   doc.set_data(stored.to_data());
+  if (spelling) add_spelling_words(doc, *spelling);
   return doc;
 }
 
-void write_corpus(Xapian::WritableDatabase& terms,
-                  const std::vector<Xapian::WritableDatabase*>& shards, const Corpus& corpus) {
+void write_documents(Xapian::WritableDatabase& db, const BuildContext& build,
+                     const std::vector<size_t>& items, SpellingCounts& spelling) {
   Xapian::TermGenerator generator;
-  generator.set_database(terms);  // spelling data goes to the terms database
-  generator.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
   generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-  for (size_t i = 0; i < corpus.items.size(); ++i) {
-    const CorpusItem& c = corpus.items[i];
-    Xapian::Document doc = make_document(c, generator);
-    shards[i % shards.size()]->replace_document(term(s::kPrefixUid, c.item.id + ":" + c.item.lang),
-                                                doc);
+  for (size_t i : items) {
+    db.add_document(make_document(build.corpus.items[i], build.codes, generator, &spelling));
   }
-  add_synonyms(terms, corpus.synonyms);
-  auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  std::vector<Xapian::WritableDatabase*> all = shards;
-  if (std::find(all.begin(), all.end(), &terms) == all.end()) all.push_back(&terms);
-  for (Xapian::WritableDatabase* db : all) {
-    db->set_metadata(std::string(s::kMetaSchemaVersion), std::string(s::kSchemaVersion));
-    db->set_metadata(std::string(s::kMetaTaxonomy), corpus.taxonomy.to_json().dump());
-    db->set_metadata(std::string(s::kMetaBuiltAt), stamp);
-    db->commit();  // explicitly, so that I/O errors surface here rather than in a destructor
+  set_schema_metadata(db, build);
+  db.commit();  // explicitly, so that I/O errors surface here rather than in a destructor
+}
+
+void write_index_data(Xapian::WritableDatabase& db, const BuildContext& build,
+                      const SpellingCounts& spelling) {
+  for (const auto& [word, count] : spelling) db.add_spelling(word, count);
+  add_synonyms(db, build.corpus.synonyms);
+  nlohmann::json titles = nlohmann::json::array();
+  for (const CorpusItem& c : build.corpus.items) {
+    const ContentItem& it = c.item;
+    titles.push_back(
+        {it.id, it.lang, it.title, it.kind == "practice" && it.number ? *it.number : 0});
   }
+  db.set_metadata(std::string(s::kMetaTitles), titles.dump());
+  db.set_metadata(std::string(s::kMetaFacetCodes), build.codes.to_json().dump());
+  set_schema_metadata(db, build);
+  db.commit();
 }
 
 }  // namespace nexuskb

@@ -1,9 +1,15 @@
 // nexuskb-index: check, build into a fresh directory, compact, publish.
 #include "indexer/indexer.h"
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
 #include <ostream>
+#include <thread>
 #include <vector>
 
 #include <xapian.h>
@@ -17,32 +23,99 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Runs `jobs` on up to `threads` threads and rethrows the first exception any of them threw.
+void run_parallel(const std::vector<std::function<void()>>& jobs, unsigned threads) {
+  std::atomic<size_t> next{0};
+  std::mutex mutex;
+  std::exception_ptr failure;
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < jobs.size();) {
+      try {
+        jobs[i]();
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < std::min<size_t>(threads, jobs.size()); ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+SpellingCounts merged(std::vector<SpellingCounts>& parts) {
+  SpellingCounts all = std::move(parts.front());
+  for (size_t i = 1; i < parts.size(); ++i) {
+    for (const auto& [word, count] : parts[i]) all[word] += count;
+  }
+  return all;
+}
+
+void write_meta(const fs::path& path, const BuildContext& build,
+                std::vector<SpellingCounts>& spelling) {
+  Xapian::WritableDatabase meta(path.string(), Xapian::DB_CREATE);
+  write_index_data(meta, build, merged(spelling));
+  meta.close();
+}
+
+// One index: the corpus cut into `threads` runs of consecutive items, each written by its own
+// thread into a part database, then all parts and meta compacted into one database whose docids
+// are the corpus order (as if written by one thread).
+void build_single(const fs::path& building, const fs::path& compacted, unsigned threads,
+                  const BuildContext& build) {
+  fs::create_directories(building);
+  const size_t n = build.corpus.items.size();
+  const size_t parts = std::max<size_t>(1, std::min<size_t>(threads, n));
+  std::vector<SpellingCounts> spelling(parts);
+  std::vector<std::function<void()>> jobs;
+  for (size_t p = 0; p < parts; ++p) {
+    jobs.push_back([&, p] {
+      std::vector<size_t> items;
+      for (size_t i = n * p / parts; i < n * (p + 1) / parts; ++i) items.push_back(i);
+      Xapian::WritableDatabase db((building / ("part-" + std::to_string(p))).string(),
+                                  Xapian::DB_CREATE);
+      write_documents(db, build, items, spelling[p]);
+      db.close();
+    });
+  }
+  run_parallel(jobs, threads);
+  write_meta(building / "meta", build, spelling);
+  Xapian::Database all;
+  for (size_t p = 0; p < parts; ++p) {
+    all.add_database(Xapian::Database((building / ("part-" + std::to_string(p))).string()));
+  }
+  all.add_database(Xapian::Database((building / "meta").string()));
+  all.compact(compacted.string());
+}
+
 // N shard databases plus a small "meta" database (metadata, spelling, synonyms), listed by a
-// XAPIANDB stub so that the folder opens as one database; see docs/OPERATIONS.md.
-void build_shards(const fs::path& building, const fs::path& compacted, int count,
-                  const Corpus& corpus) {
+// XAPIANDB stub so that the folder opens as one database; see docs/OPERATIONS.md. Item i goes
+// to shard i % N, so the combined docids equal a single index's and ties break identically.
+void build_shards(const fs::path& building, const fs::path& compacted, int count, unsigned threads,
+                  const BuildContext& build) {
   fs::create_directories(building);
   fs::create_directories(compacted);
-  {
-    Xapian::WritableDatabase meta((building / "meta").string(), Xapian::DB_CREATE);
-    std::vector<Xapian::WritableDatabase> shards;
-    for (int i = 0; i < count; ++i) {
-      shards.emplace_back((building / ("shard-" + std::to_string(i))).string(), Xapian::DB_CREATE);
-    }
-    std::vector<Xapian::WritableDatabase*> targets;
-    for (auto& db : shards) targets.push_back(&db);
-    write_corpus(meta, targets, corpus);
-    for (auto& db : shards) db.close();
-    meta.close();
+  std::vector<SpellingCounts> spelling(count);
+  std::vector<std::function<void()>> jobs;
+  for (int k = 0; k < count; ++k) {
+    jobs.push_back([&, k] {
+      std::vector<size_t> items;
+      for (size_t i = k; i < build.corpus.items.size(); i += count) items.push_back(i);
+      const std::string name = "shard-" + std::to_string(k);
+      Xapian::WritableDatabase db((building / name).string(), Xapian::DB_CREATE);
+      write_documents(db, build, items, spelling[k]);
+      db.close();
+      Xapian::Database((building / name).string()).compact((compacted / name).string());
+    });
   }
+  run_parallel(jobs, threads);
+  write_meta(building / "meta", build, spelling);
+  Xapian::Database((building / "meta").string()).compact((compacted / "meta").string());
   std::ofstream stub(compacted / "XAPIANDB");
   stub << "# nexuskb sharded index: " << count << " shards; spelling and synonyms are in meta/\n";
-  for (int i = 0; i < count; ++i) {
-    const std::string name = "shard-" + std::to_string(i);
-    Xapian::Database((building / name).string()).compact((compacted / name).string());
-    stub << "auto " << name << "\n";
-  }
-  Xapian::Database((building / "meta").string()).compact((compacted / "meta").string());
+  for (int k = 0; k < count; ++k) stub << "auto shard-" << k << "\n";
 }
 
 }  // namespace
@@ -71,15 +144,13 @@ int run_indexer(const IndexerConfig& config, std::ostream& out, std::ostream& er
     if (!target.parent_path().empty()) fs::create_directories(target.parent_path());
     building = fresh_sibling(target, "tmp");
     compacted = fresh_sibling(target, "v");
+    const unsigned threads =
+        config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+    const BuildContext build(corpus.value());
     if (config.shards <= 1) {
-      {
-        Xapian::WritableDatabase db(building.string(), Xapian::DB_CREATE);
-        write_corpus(db, {&db}, corpus.value());
-        db.close();
-      }
-      Xapian::Database(building.string()).compact(compacted.string());
+      build_single(building, compacted, threads, build);
     } else {
-      build_shards(building, compacted, config.shards, corpus.value());
+      build_shards(building, compacted, config.shards, threads, build);
     }
     fs::remove_all(building);
     publish_index(compacted, target);

@@ -11,6 +11,7 @@ struct IndexerConfig {
   std::string out = "var/index";  // a symlink, switched atomically to each new build
   bool check_only = false;
   int shards = 1;  // > 1: that many shard databases plus meta/, opened through a XAPIANDB stub
+  unsigned threads = 0;  // documents are written by this many threads; 0: one per core
 };
 
 // Exit codes of nexuskb-index.

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   app.add_option("--shards", config.shards, "write N shard databases and a stub listing them")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  app.add_option("--threads", config.threads, "threads writing documents (0: one per core)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
   app.add_flag("--check", config.check_only,
                "validate only; print every error as file:line: message");
   try {

@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "core/schema.h"
-#include "core/stored_item.h"
 
 namespace nexuskb {
 namespace {
@@ -46,6 +45,20 @@ std::string find_terms_database(const std::string& resolved) {
   return {};
 }
 
+bool stub_has_remote(const std::string& resolved) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(resolved, ec)) {
+    const auto stub = std::filesystem::path(resolved) / "XAPIANDB";
+    return std::filesystem::exists(stub, ec) && stub_has_remote(stub.string());
+  }
+  std::ifstream stub(resolved);
+  for (std::string line; std::getline(stub, line);) {
+    if (line.rfind("remote ", 0) == 0 || line.rfind("tcp ", 0) == 0 || line.rfind("prog ", 0) == 0)
+      return true;
+  }
+  return false;
+}
+
 IndexHandle::IndexHandle(std::string path) : path_(std::move(path)) {
   snapshot_ = load(generation_.load());
 }
@@ -80,16 +93,23 @@ std::shared_ptr<const IndexSnapshot> IndexHandle::load(uint64_t generation) cons
   snap->resolved_path = resolved;
   snap->terms_path = terms_path;
   snap->sharded = terms_path != resolved;
-  snap->taxonomy = Taxonomy::from_json(
-      nlohmann::json::parse(terms.get_metadata(std::string(schema::kMetaTaxonomy))));
+  snap->remote = snap->sharded && stub_has_remote(resolved);
   snap->doc_count = db.get_doccount();
   snap->built_at = terms.get_metadata(std::string(schema::kMetaBuiltAt));
-  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
-    StoredItem item = StoredItem::from_data(db.get_document(*it).get_data());
-    if (item.kind == "practice" && item.number) {
-      snap->practice_titles[*item.number][item.lang] = item.title;
+  try {
+    auto meta = [&](std::string_view key) {
+      return nlohmann::json::parse(terms.get_metadata(std::string(key)));
+    };
+    snap->taxonomy = Taxonomy::from_json(meta(schema::kMetaTaxonomy));
+    snap->facet_codes = FacetCodes::from_json(meta(schema::kMetaFacetCodes));
+    for (const auto& t : meta(schema::kMetaTitles)) {
+      const std::string id = t.at(0), lang = t.at(1), title = t.at(2);
+      if (const int number = t.at(3); number > 0) snap->practice_titles[number][lang] = title;
+      snap->titles.push_back({id, lang, title, Xapian::Unicode::tolower(title)});
     }
-    snap->titles.push_back({item.id, item.lang, item.title, Xapian::Unicode::tolower(item.title)});
+  } catch (const std::exception& e) {
+    throw std::runtime_error("index '" + path_ + "' has damaged metadata (" + e.what() +
+                             "): rebuild it with nexuskb-index");
   }
   return snap;
 }

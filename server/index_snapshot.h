@@ -15,6 +15,7 @@
 
 #include <xapian.h>
 
+#include "core/facet_codes.h"
 #include "core/taxonomy.h"
 
 namespace nexuskb {
@@ -28,7 +29,9 @@ struct IndexSnapshot {
   std::string resolved_path;  // what the index path pointed at when opened
   std::string terms_path;     // the database holding metadata, spelling and synonyms
   bool sharded = false;       // resolved_path is a stub listing several databases
+  bool remote = false;        // some shard is served by xapian-tcpsrv (only built-in spies work)
   Taxonomy taxonomy;
+  FacetCodes facet_codes;
   Xapian::doccount doc_count = 0;
   std::string built_at;
   // practice number -> lang -> title
@@ -61,6 +64,9 @@ class IndexHandle {
   std::shared_ptr<const IndexSnapshot> snapshot_;
   std::atomic<uint64_t> generation_{1};
 };
+
+// True when the stub file `resolved` lists a remote database ("remote ..." or "tcp ..." lines).
+bool stub_has_remote(const std::string& resolved);
 
 // Where `path` currently leads (symlinks resolved); empty when it does not exist.
 std::string resolve_index_path(const std::string& path);

@@ -10,6 +10,7 @@
 #include "core/schema.h"
 #include "core/stopwords.h"
 #include "core/text.h"
+#include "server/facet_counter.h"
 #include "server/query_builder.h"
 
 namespace nexuskb {
@@ -132,16 +133,39 @@ size_t best_passage(const Xapian::Database& db, Xapian::docid did,
   return score[best] > 0 ? best : kNoPassage;
 }
 
-SearchHit make_hit(const Xapian::Database& db, const Xapian::Enquire& enquire,
-                   const Xapian::MSet& mset, Xapian::MSetIterator it, bool has_text) {
+// Per-search state shared by the hits of one page.
+struct HitContext {
+  const Xapian::Database& db;
+  const Xapian::Enquire& enquire;
+  const Xapian::MSet& mset;
+  bool has_text;
+  std::map<std::string, Xapian::Stem> stems;  // one per language, not one per hit
+
+  const Xapian::Stem& stem(const std::string& lang) {
+    auto it = stems.find(lang);
+    if (it == stems.end())
+      it = stems.emplace(lang, Xapian::Stem(std::string(s::stemmer_name(lang)))).first;
+    return it->second;
+  }
+};
+
+std::string snippet(HitContext& ctx, const std::string& text, const std::string& lang) {
+  // Without SNIPPET_BACKGROUND_MODEL: that model looks up the frequency of every word of the
+  // text in the index, which cost a quarter of a search's CPU; the passage is already the best.
+  return ctx.mset.snippet(text, kSnippetLength, ctx.stem(lang), Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                          "<mark>", "</mark>", "…");
+}
+
+SearchHit make_hit(HitContext& ctx, Xapian::MSetIterator it) {
   SearchHit hit;
-  hit.item = StoredItem::from_data(it.get_document().get_data());
+  const Xapian::Document doc = it.get_document();
+  hit.item = StoredItem::from_data(doc.get_data());
   hit.score = it.get_weight();
   std::vector<std::string> terms;
-  if (has_text) {
+  if (ctx.has_text) {
     const Xapian::Stopper& stopper = stopper_for(hit.item.lang);
-    for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
-         ++t) {
+    for (auto t = ctx.enquire.get_matching_terms_begin(it);
+         t != ctx.enquire.get_matching_terms_end(it); ++t) {
       const std::string term = *t;
       const bool text_term =
           !term.empty() && (term[0] == 'Z' || !(term[0] >= 'A' && term[0] <= 'Z'));
@@ -151,26 +175,21 @@ SearchHit make_hit(const Xapian::Database& db, const Xapian::Enquire& enquire,
   }
   const auto& passages = hit.item.passages;
   if (!passages.empty()) {
-    const size_t best = best_passage(db, *it, passages, terms);
+    const size_t best = best_passage(ctx.db, *it, passages, terms);
     const StoredPassage& p = passages[best == kNoPassage ? 0 : best];
     hit.passage_anchor = best == kNoPassage ? "" : p.anchor;
     hit.passage = p.heading;
-    if (has_text && best != kNoPassage) {
-      hit.snippet_html = mset.snippet(
-          p.text, kSnippetLength, Xapian::Stem(std::string(s::stemmer_name(hit.item.lang))),
-          Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>",
-          "</mark>", "…");
+    if (ctx.has_text && best != kNoPassage) {
+      hit.snippet_html =
+          snippet(ctx, passage_text(doc.get_value(s::kSlotPassageTexts), best), hit.item.lang);
     }
   }
-  if (has_text && hit.passage_anchor.empty()) {
+  if (ctx.has_text && hit.passage_anchor.empty()) {
     // The match is in the title or summary rather than a passage: show the summary highlighted.
-    hit.snippet_html = mset.snippet(hit.item.summary, kSnippetLength,
-                                    Xapian::Stem(std::string(s::stemmer_name(hit.item.lang))),
-                                    Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>", "</mark>", "…");
+    hit.snippet_html = snippet(ctx, hit.item.summary, hit.item.lang);
   }
   if (hit.snippet_html.empty()) hit.snippet_html = html_escape(hit.item.summary);
   hit.url = item_url(hit.item.id, hit.item.lang, hit.passage_anchor);
-  for (auto& p : hit.item.passages) p.text.clear();  // not needed past this point
   return hit;
 }
 
@@ -181,30 +200,69 @@ struct Run {
   std::map<std::string, std::map<std::string, Xapian::doccount>> counts;
 };
 
-Run run_query(const Xapian::Database& db, const QueryPlan& plan, const SearchRequest& request) {
-  Run run;
-  const Xapian::doccount all = db.get_doccount();
+// The main match: the page of hits, sorted as asked; `spies` (if any) see every match.
+Xapian::MSet match_page(const Xapian::Database& db, const QueryPlan& plan,
+                        const SearchRequest& request, const std::vector<Xapian::MatchSpy*>& spies,
+                        Run& run) {
   Xapian::Enquire enquire(db);
   enquire.set_query(filtered(plan));
   if (request.sort == SortOrder::kNumber) {
     enquire.set_sort_by_value_then_relevance(s::kSlotSortNumber, false);
   }
-  // Facets without a selection are counted on the main query; each selected facet is counted
-  // with its own selection removed (disjunctive counts).
+  for (Xapian::MatchSpy* spy : spies) enquire.add_matchspy(spy);
+  enquire.set_time_limit(kSearchTimeLimitSeconds);
+  const Xapian::doccount first = (request.page - 1) * request.per_page;
+  Xapian::MSet mset =
+      enquire.get_mset(first, request.per_page, spies.empty() ? 0 : db.get_doccount());
+  HitContext ctx{db, enquire, mset, plan.has_text, {}};
+  for (auto it = mset.begin(); it != mset.end(); ++it) run.hits.push_back(make_hit(ctx, it));
+  return mset;
+}
+
+// Counts with the server's own one-pass counter (local databases).
+Run run_with_counter(const Xapian::Database& db, const IndexSnapshot& snap, const QueryPlan& plan,
+                     const SearchRequest& request) {
+  Run run;
+  FacetCounter counter(snap.facet_codes, request.filters);
+  if (plan.filters.empty()) {
+    Xapian::MSet mset = match_page(db, plan, request, {&counter}, run);
+    run.total = mset.get_matches_estimated();
+    run.exhaustive = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  } else {
+    // The page needs only the top hits; the counter's pass gives the exact total.
+    match_page(db, plan, request, {}, run);
+    std::vector<Xapian::Query> groups;
+    for (const auto& [name, q] : plan.filters) groups.push_back(q);
+    Xapian::Enquire counting(db);
+    counting.set_query(FacetCounter::counting_query(plan.text, groups));
+    counting.add_matchspy(&counter);
+    counting.set_time_limit(kSearchTimeLimitSeconds);
+    const Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
+    run.total = counter.matching_all();
+    run.exhaustive = all.get_matches_lower_bound() == all.get_matches_upper_bound();
+  }
+  for (size_t f = 0; f < s::kFacets.size(); ++f) {
+    run.counts[std::string(s::kFacets[f].name)] = counter.counts(f);
+  }
+  return run;
+}
+
+// Counts with Xapian's built-in spies, which remote shards can run: a spy per unselected facet
+// on the main match, and one more match per selected facet with its own selection removed.
+Run run_with_builtin_spies(const Xapian::Database& db, const QueryPlan& plan,
+                           const SearchRequest& request) {
+  Run run;
+  const Xapian::doccount all = db.get_doccount();
   std::vector<std::pair<const s::Facet*, std::unique_ptr<Xapian::ValueCountMatchSpy>>> spies;
+  std::vector<Xapian::MatchSpy*> list;
   for (const s::Facet& f : s::kFacets) {
     if (plan.filters.count(std::string(f.name))) continue;
     spies.emplace_back(&f, std::make_unique<Xapian::ValueCountMatchSpy>(f.slot));
-    enquire.add_matchspy(spies.back().second.get());
+    list.push_back(spies.back().second.get());
   }
-  const Xapian::doccount first = (request.page - 1) * request.per_page;
-  enquire.set_time_limit(kSearchTimeLimitSeconds);
-  Xapian::MSet mset = enquire.get_mset(first, request.per_page, all);
+  Xapian::MSet mset = match_page(db, plan, request, list, run);
   run.total = mset.get_matches_estimated();
-  // Only a search cut short by the time limit leaves the bounds apart.
   run.exhaustive = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-  for (auto it = mset.begin(); it != mset.end(); ++it)
-    run.hits.push_back(make_hit(db, enquire, mset, it, plan.has_text));
   for (auto& [facet, spy] : spies)
     run.counts[std::string(facet->name)] = expand_counts(*spy, facet->multi_valued);
 
@@ -221,6 +279,14 @@ Run run_query(const Xapian::Database& db, const QueryPlan& plan, const SearchReq
   return run;
 }
 
+Run run_query(const Xapian::Database& db, const IndexSnapshot& snap, const QueryPlan& plan,
+              const SearchRequest& request, FacetCounting counting) {
+  if (snap.remote || counting == FacetCounting::kBuiltinSpies) {
+    return run_with_builtin_spies(db, plan, request);
+  }
+  return run_with_counter(db, snap, plan, request);
+}
+
 }  // namespace
 
 SearchResult SearchService::search(const SearchRequest& request) const {
@@ -234,13 +300,13 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   result.page = request.page;
   result.per_page = request.per_page;
   QueryPlan plan = builder.build(request);
-  Run run = run_query(db, plan, request);
+  Run run = run_query(db, *snap, plan, request, counting_);
   result.corrected_query = plan.corrected_query;
   if (run.total == 0 && !plan.corrected_query.empty()) {
     SearchRequest corrected = request;
     corrected.query = plan.corrected_query;
     QueryPlan retry = builder.build(corrected);
-    Run second = run_query(db, retry, corrected);
+    Run second = run_query(db, *snap, retry, corrected, counting_);
     if (second.total > 0) {
       run = std::move(second);
       plan = std::move(retry);
@@ -250,7 +316,7 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   if (run.total == 0 && plan.has_text && request.query.find(' ') != std::string::npos) {
     builder.set_match_any(true);
     QueryPlan relaxed = builder.build(request);
-    Run any = run_query(db, relaxed, request);
+    Run any = run_query(db, *snap, relaxed, request, counting_);
     if (any.total > 0) {
       run = std::move(any);
       plan = std::move(relaxed);
@@ -318,6 +384,7 @@ Expected<DocumentResult> SearchService::document(const std::string& id,
   DocumentResult out;
   out.item = StoredItem::from_data(doc.get_data());
   out.item.html = doc.get_value(s::kSlotHtml);
+  fill_passage_texts(out.item.passages, doc.get_value(s::kSlotPassageTexts));
   for (const auto& [code, did] : by_lang) {
     if (code == chosen) continue;
     StoredItem other = StoredItem::from_data(db.get_document(did).get_data());
@@ -365,7 +432,6 @@ Expected<std::vector<SearchHit>> SearchService::related(const std::string& id,
     hit.score = it.get_weight() / top + 0.3 * shared_practices + 0.1 * shared_actors;
     hit.url = item_url(hit.item.id, hit.item.lang, "");
     hit.snippet_html = html_escape(hit.item.summary);
-    for (auto& p : hit.item.passages) p.text.clear();
     hits.push_back(std::move(hit));
   }
   std::stable_sort(hits.begin(), hits.end(),

@@ -14,9 +14,16 @@
 
 namespace nexuskb {
 
+// How facets are counted. The server's own counter needs local databases; Xapian's built-in
+// spies (more matches, string maps) also work through remote shards and are used for them.
+enum class FacetCounting { kOwnCounter, kBuiltinSpies };
+
 class SearchService {
  public:
   explicit SearchService(IndexHandle& index) : index_(index) {}
+
+  // Forces a counting method (for tests and benchmarks); remote shards always use the spies.
+  void set_facet_counting(FacetCounting counting) { counting_ = counting; }
 
   SearchResult search(const SearchRequest& request) const;
 
@@ -37,6 +44,7 @@ class SearchService {
 
  private:
   IndexHandle& index_;
+  FacetCounting counting_ = FacetCounting::kOwnCounter;
 };
 
 // A citation line for an item (exposed for tests).

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/schema.h"
 #include "indexer/indexer.h"
 #include "server/search_service.h"
 #include "tests/support/test_env.h"
@@ -211,6 +212,143 @@ TEST_F(FixtureIndex, SuggestCompletesTitlesAndWords) {
   bool completed = false;
   for (const auto& w : words) completed |= w.text == "hawala";
   EXPECT_TRUE(completed);
+}
+
+// The real corpus, so that facets have many values and documents many combinations.
+class CorpusIndex : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    index_ = new IndexHandle(build_index(source_path("content"), dir_->path()).string());
+  }
+  static void TearDownTestSuite() {
+    delete index_;
+    delete dir_;
+  }
+  using Filters = std::map<std::string, std::vector<std::string>>;
+  static const std::vector<std::string>& queries() {
+    static const std::vector<std::string> q = {"",
+                                               "corruption",
+                                               "money laundering",
+                                               "\"special investigative techniques\"",
+                                               "hawala OR ransom",
+                                               "blanchiment",
+                                               "GP 23",
+                                               "coruption"};
+    return q;
+  }
+  static const std::vector<Filters>& filter_sets() {
+    static const std::vector<Filters> f = {
+        {},
+        {{"actor", {"judiciary"}}},
+        {{"actor", {"judiciary", "fiu"}}, {"region", {"sahel"}}},
+        {{"kind", {"practice"}}, {"lang", {"en", "fr"}}, {"region", {"sahel", "east-africa"}}},
+        {{"practice", {"18", "23"}}, {"theme", {"money-laundering"}}},
+        {{"section", {"criminal-justice", "legal-considerations"}},
+         {"actor", {"prosecutors"}},
+         {"theme", {"corruption", "terrorist-financing"}},
+         {"lang", {"en"}}},
+    };
+    return f;
+  }
+  static TempDir* dir_;
+  static IndexHandle* index_;
+};
+TempDir* CorpusIndex::dir_ = nullptr;
+IndexHandle* CorpusIndex::index_ = nullptr;
+
+std::string describe(const SearchResult& r) {
+  std::ostringstream out;
+  out << "total=" << r.total << " exhaustive=" << r.exhaustive << " hits:";
+  for (const auto& h : r.hits)
+    out << " " << h.item.id << ":" << h.item.lang << "#" << h.passage_anchor;
+  for (const auto& f : r.facets) {
+    out << "\n" << f.name << ":";
+    for (const auto& v : f.values)
+      out << " " << v.value << "=" << v.count << (v.selected ? "*" : "");
+  }
+  return out.str();
+}
+
+TEST_F(CorpusIndex, OwnFacetCounterAgreesWithXapiansBuiltInSpies) {
+  SearchService own(*index_);
+  SearchService builtin(*index_);
+  builtin.set_facet_counting(FacetCounting::kBuiltinSpies);
+  int compared = 0, nonzero_facets = 0;
+  for (const std::string& q : queries()) {
+    for (const Filters& filters : filter_sets()) {
+      for (int page : {1, 2}) {
+        SearchRequest r;
+        r.query = q;
+        r.filters = filters;
+        r.page = page;
+        r.per_page = 5;
+        const SearchResult a = own.search(r), b = builtin.search(r);
+        ASSERT_EQ(describe(a), describe(b))
+            << "query '" << q << "', " << filters.size() << " filtered facets, page " << page;
+        ++compared;
+        for (const auto& f : a.facets) nonzero_facets += !f.values.empty() && f.values[0].count;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 96);
+  EXPECT_GT(nonzero_facets, 200);  // the comparison covered real counts, not empty lists
+}
+
+TEST_F(CorpusIndex, DisjunctiveCountOfAValueIsTheTotalWhenItAloneIsSelectedInItsFacet) {
+  SearchService service(*index_);
+  SearchRequest r;
+  r.query = "terrorism";
+  r.filters = {{"actor", {"judiciary"}}, {"region", {"sahel"}}};
+  const SearchResult base = service.search(r);
+  for (const auto& f : base.facets) {
+    for (const auto& v : f.values) {
+      SearchRequest narrowed = r;
+      narrowed.filters[f.name] = {v.value};  // replaces the facet's own selection, if any
+      EXPECT_EQ(service.search(narrowed).total, v.count) << f.name << "=" << v.value;
+    }
+  }
+}
+
+TEST(Indexer, ParallelBuildGivesTheSameIndexAsOneThread) {
+  TempDir tmp;
+  auto build = [&](unsigned threads, const std::string& name) {
+    std::ostringstream out, err;
+    IndexerConfig config{.content_dir = source_path("content").string(),
+                         .out = (tmp.path() / name).string(),
+                         .threads = threads};
+    EXPECT_EQ(run_indexer(config, out, err), 0) << err.str();
+    return (tmp.path() / name).string();
+  };
+  IndexHandle one(build(1, "one")), three(build(3, "three"));
+  Xapian::Database a(one.snapshot()->resolved_path), b(three.snapshot()->resolved_path);
+  ASSERT_EQ(a.get_doccount(), b.get_doccount());
+  ASSERT_EQ(a.get_lastdocid(), b.get_lastdocid());
+  for (Xapian::docid did = 1; did <= a.get_lastdocid(); ++did) {
+    ASSERT_EQ(a.get_document(did).get_value(schema::kSlotItemId) +
+                  a.get_document(did).get_value(schema::kSlotLang),
+              b.get_document(did).get_value(schema::kSlotItemId) +
+                  b.get_document(did).get_value(schema::kSlotLang))
+        << "docid " << did;
+  }
+  // The spelling dictionary is merged across threads with the same frequencies.
+  for (const std::string word : {"coruption", "laundring", "terorism", "blanchimant"}) {
+    EXPECT_EQ(a.get_spelling_suggestion(word), b.get_spelling_suggestion(word)) << word;
+  }
+  EXPECT_EQ(a.get_spelling_suggestion("coruption"), "corruption");
+  size_t words_a = 0, words_b = 0;
+  for (auto it = a.spellings_begin(); it != a.spellings_end(); ++it) {
+    ++words_a;
+    auto other = b.spellings_begin();
+    other.skip_to(*it);
+    ASSERT_TRUE(other != b.spellings_end() && *other == *it) << *it;
+    ASSERT_EQ(other.get_termfreq(), it.get_termfreq()) << *it;
+  }
+  for (auto it = b.spellings_begin(); it != b.spellings_end(); ++it) ++words_b;
+  EXPECT_EQ(words_a, words_b);
+  EXPECT_GT(words_a, 1000u);
+  EXPECT_EQ(one.snapshot()->titles.size(), a.get_doccount());
+  EXPECT_NE(a.synonym_keys_begin(), a.synonym_keys_end());
 }
 
 TEST(Indexer, ReportsEveryErrorWithFileAndLineAndKeepsThePreviousIndex) {
