@@ -42,7 +42,17 @@ void HttpServer::api_search(const httplib::Request& req, httplib::Response& res)
   auto snap = index_.snapshot();
   auto request = parse_search_request(req.params, snap->taxonomy);
   if (!request.ok()) return send_json_error(res, request.error());
-  send_json(res, to_json(service_.search(request.value())));
+  // took_ms in a cached body is the time the search took when it was computed.
+  const std::string key = cache_key(request.value());
+  ResponseCache::Body body = cache_.find(key, snap->generation);
+  res.set_header("X-Cache", body ? "hit" : "miss");
+  if (!body) {
+    body = std::make_shared<const std::string>(
+        to_json(service_.search(request.value()))
+            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    cache_.put(key, snap->generation, body);
+  }
+  res.set_content(*body, "application/json");
 }
 
 void HttpServer::api_document(const httplib::Request& req, httplib::Response& res) {

@@ -31,6 +31,18 @@ std::string utc_now() {
   return stamp;
 }
 
+std::string cache_metrics(const ResponseCache& cache) {
+  std::ostringstream out;
+  out << "# HELP nexuskb_cache_lookups_total Search responses looked up in the response cache.\n"
+      << "# TYPE nexuskb_cache_lookups_total counter\n"
+      << "nexuskb_cache_lookups_total{result=\"hit\"} " << cache.hits() << "\n"
+      << "nexuskb_cache_lookups_total{result=\"miss\"} " << cache.misses() << "\n"
+      << "# HELP nexuskb_cache_bytes Bytes held by the response cache.\n"
+      << "# TYPE nexuskb_cache_bytes gauge\n"
+      << "nexuskb_cache_bytes " << cache.bytes() << "\n";
+  return out.str();
+}
+
 }  // namespace
 
 HttpServer::HttpServer(ServerConfig config)
@@ -38,7 +50,8 @@ HttpServer::HttpServer(ServerConfig config)
       index_(config_.index_path),
       service_(index_),
       pages_(config_.templates_dir),
-      assets_(config_.templates_dir + "/static") {
+      assets_(config_.templates_dir + "/static"),
+      cache_(config_.cache_bytes) {
   const int threads = std::max(1, config_.threads);
   http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // Without TCP_NODELAY, Nagle plus delayed ACKs add ~40 ms to every keep-alive response.
@@ -79,7 +92,7 @@ void HttpServer::register_routes() {
   http_.Get("/about", route(&Self::page_about));
   http_.Get(R"(/static/(.+))", route(&Self::static_file));
   http_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics_.render(*index_.snapshot()),
+    res.set_content(metrics_.render(*index_.snapshot()) + cache_metrics(cache_),
                     "text/plain; version=0.0.4; charset=utf-8");
   });
 
@@ -122,7 +135,13 @@ void HttpServer::register_routes() {
     t_request_started = std::chrono::steady_clock::now();  // one worker thread per request
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  http_.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+  http_.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    // Recorded before the response is written (the logger runs after), so that a client that
+    // has its answer also finds it counted in /metrics.
+    metrics_.record(
+        route_label(req.path), res.status,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_started)
+            .count());
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Referrer-Policy", "no-referrer");
     res.set_header("Content-Security-Policy", kContentSecurityPolicy);
@@ -130,10 +149,9 @@ void HttpServer::register_routes() {
     if (stopping_) res.set_header("Connection", "close");
   });
   http_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    if (!config_.access_log) return;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_started).count();
-    metrics_.record(route_label(req.path), res.status, seconds);
-    if (!config_.access_log) return;
     // What a clerk searched for is sensitive: the query string is left out unless asked for.
     std::string line = req.method + " " + req.path;
     if (config_.log_queries && !req.params.empty()) {

@@ -15,6 +15,7 @@
 #include "server/html_pages.h"
 #include "server/index_snapshot.h"
 #include "server/metrics.h"
+#include "server/response_cache.h"
 #include "server/search_service.h"
 #include "server/static_assets.h"
 
@@ -28,7 +29,8 @@ struct ServerConfig {
   std::string templates_dir = "templates";
   bool log_queries = false;  // access log includes query strings only when asked
   bool access_log = true;
-  int reload_check_ms = 1000;  // how often to look for a new index behind index_path
+  int reload_check_ms = 1000;     // how often to look for a new index behind index_path
+  size_t cache_bytes = 64 << 20;  // rendered search responses kept; 0 disables the cache
 };
 
 class HttpServer {
@@ -77,6 +79,7 @@ class HttpServer {
   HtmlPages pages_;
   StaticAssets assets_;
   Metrics metrics_;
+  ResponseCache cache_;
   httplib::Server http_;
   std::atomic<bool> stopping_{false};
   std::thread watcher_;

@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
   app.add_option("--threads", config.threads, "worker threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 512));
+  size_t cache_mb = config.cache_bytes >> 20;
+  app.add_option("--cache-mb", cache_mb, "memory for cached search responses (0: no cache)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65536));
   app.add_option("--templates", config.templates_dir, "templates and static assets")
       ->capture_default_str();
   app.add_flag("--log-queries", config.log_queries, "include query strings in the access log");
@@ -24,6 +28,7 @@ int main(int argc, char** argv) {
                "do not write an access log line per request");
   try {
     app.parse(argc, argv);
+    config.cache_bytes = cache_mb << 20;
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }

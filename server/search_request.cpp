@@ -91,4 +91,25 @@ Expected<SearchRequest> parse_search_request(const QueryParams& params, const Ta
   return req;
 }
 
+std::string cache_key(const SearchRequest& request) {
+  std::string key;
+  auto field = [&](const std::string& value) {
+    key += std::to_string(value.size());
+    key += ':';
+    key += value;
+  };
+  field(request.query);
+  for (const auto& [facet, values] : request.filters) {
+    std::vector<std::string> sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    field(facet);
+    key += std::to_string(sorted.size()) + '=';
+    for (const std::string& v : sorted) field(v);
+  }
+  key += '/' + std::to_string(request.page) + '/' + std::to_string(request.per_page) + '/' +
+         (request.sort == SortOrder::kNumber ? "n" : "r") + '/';
+  field(request.ui_lang);
+  return key;
+}
+
 }  // namespace nexuskb

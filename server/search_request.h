@@ -37,6 +37,10 @@ Expected<SearchRequest> parse_search_request(const QueryParams& params, const Ta
                                              const RequestLimits& limits = {},
                                              const std::vector<std::string>& extra_allowed = {});
 
+// Everything in `request` that changes the answer, as an unambiguous string (filter values in
+// sorted order): requests with equal keys get equal results from the same index.
+std::string cache_key(const SearchRequest& request);
+
 // Parses a decimal integer in [lo, hi]; false when not a plain number or out of range.
 bool parse_int(const std::string& s, int lo, int hi, int& out);
 

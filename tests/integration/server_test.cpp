@@ -263,5 +263,47 @@ TEST_F(ServerTest, SearchFeaturesThroughTheApi) {
   EXPECT_EQ(fr["facets"]["actor"][0]["label"], "Cellules de renseignement financier");
 }
 
+unsigned long long metric_value(httplib::Client& client, const std::string& series) {
+  auto res = client.Get("/metrics");
+  if (!res) return 0;
+  const size_t at = res->body.find("\n" + series + " ");
+  return at == std::string::npos ? 0 : std::stoull(res->body.substr(at + series.size() + 2));
+}
+
+TEST_F(ServerTest, RepeatedSearchesAreAnsweredFromTheCacheWithTheSameBody) {
+  auto client = server_->client();
+  const std::string hits_series = "nexuskb_cache_lookups_total{result=\"hit\"}";
+  const unsigned long long hits_before = metric_value(client, hits_series);
+  const std::string url = "/api/v1/search?q=cachemarker%20corruption&actor=judiciary&actor=fiu";
+  auto first = client.Get(url);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->get_header_value("X-Cache"), "miss");
+  auto second = client.Get(url);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->get_header_value("X-Cache"), "hit");
+  EXPECT_EQ(second->body, first->body);
+  EXPECT_EQ(second->get_header_value("Content-Type"), "application/json");
+  // The same request written differently is the same entry; another page is not.
+  auto reordered =
+      client.Get("/api/v1/search?actor=fiu&q=cachemarker%20corruption&actor=judiciary");
+  ASSERT_TRUE(reordered);
+  EXPECT_EQ(reordered->get_header_value("X-Cache"), "hit");
+  auto other_page = client.Get(url + "&page=2");
+  ASSERT_TRUE(other_page);
+  EXPECT_EQ(other_page->get_header_value("X-Cache"), "miss");
+  EXPECT_NE(other_page->body, first->body);
+  auto french = client.Get(url + "&lang=fr");
+  ASSERT_TRUE(french);
+  EXPECT_EQ(french->status, 200);
+  EXPECT_EQ(french->get_header_value("X-Cache"), "miss");
+  // Errors are never cached.
+  auto bad = client.Get("/api/v1/search?page=0");
+  auto bad_again = client.Get("/api/v1/search?page=0");
+  ASSERT_TRUE(bad && bad_again);
+  EXPECT_EQ(bad_again->status, 400);
+  EXPECT_EQ(bad_again->get_header_value("X-Cache"), "");
+  EXPECT_EQ(metric_value(client, hits_series), hits_before + 2);
+}
+
 }  // namespace
 }  // namespace nexuskb

@@ -1,0 +1,64 @@
+// LRU bookkeeping for ResponseCache.
+#include "server/response_cache.h"
+
+namespace nexuskb {
+namespace {
+
+// Approximate memory of one entry: key and body twice over (list + map) is not counted; the
+// fixed overhead of the nodes is.
+constexpr size_t kEntryOverhead = 128;
+
+size_t cost(const std::string& key, const std::string& body) {
+  return key.size() + body.size() + kEntryOverhead;
+}
+
+}  // namespace
+
+void ResponseCache::reset_for(uint64_t generation) {
+  if (generation == generation_) return;
+  order_.clear();
+  entries_.clear();
+  bytes_ = 0;
+  generation_ = generation;
+}
+
+ResponseCache::Body ResponseCache::find(const std::string& key, uint64_t generation) {
+  if (!enabled()) return nullptr;
+  std::lock_guard lock(mutex_);
+  reset_for(generation);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) {
+    ++misses_;
+    return nullptr;
+  }
+  order_.splice(order_.begin(), order_, it->second);
+  ++hits_;
+  return it->second->body;
+}
+
+void ResponseCache::put(const std::string& key, uint64_t generation, Body body) {
+  if (!enabled() || !body || cost(key, *body) > max_bytes_ / 8) return;
+  std::lock_guard lock(mutex_);
+  reset_for(generation);
+  if (auto it = entries_.find(key); it != entries_.end()) {  // another thread was first
+    bytes_ -= cost(key, *it->second->body);
+    order_.erase(it->second);
+    entries_.erase(it);
+  }
+  bytes_ += cost(key, *body);
+  order_.push_front({key, std::move(body)});
+  entries_.emplace(key, order_.begin());
+  while (bytes_ > max_bytes_) {
+    const Entry& last = order_.back();
+    bytes_ -= cost(last.key, *last.body);
+    entries_.erase(last.key);
+    order_.pop_back();
+  }
+}
+
+size_t ResponseCache::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
+}
+
+}  // namespace nexuskb
