@@ -1,6 +1,7 @@
 // Query construction.
 #include "server/query_builder.h"
 
+#include <charconv>
 #include <regex>
 #include <sstream>
 
@@ -21,6 +22,8 @@ constexpr unsigned kParseFlags =
 constexpr double kPracticeBoost = 40.0;
 constexpr size_t kMaxSynonymWords = 4;
 constexpr double kOtherLanguageWeight = 0.8;
+// Stands in the query text for a synonym span until the parser asks SynonymField for its query.
+constexpr std::string_view kSynonymField = "syn_";
 
 double language_preference(const std::string& lang, const std::string& preferred) {
   return lang == preferred ? 1.0 : kOtherLanguageWeight;
@@ -94,9 +97,96 @@ std::string strip_dangling_operators(const std::string& text) {
   return out;
 }
 
-std::string quote_alternative(const std::string& phrase) {
-  return phrase.find(' ') == std::string::npos ? phrase : "(" + phrase + ")";
+// NEAR and ADJ (also as NEAR/5) take single terms: their operands are never expanded.
+bool is_positional_operator(const std::string& w) {
+  return w == "NEAR" || w == "ADJ" || w.starts_with("NEAR/") || w.starts_with("ADJ/");
 }
+
+// The query text with each synonym-key span replaced by the field "syn_:<n>", and the members of
+// span n: the words as typed, then their alternatives.
+struct SynonymSpans {
+  std::string text;
+  std::vector<std::vector<std::string>> members;
+};
+
+SynonymSpans find_synonym_spans(const Xapian::Database& terms_db, const std::string& text,
+                                const std::string& lang) {
+  // A user's own "syn_:" would be read as one of ours.
+  if (text.find(std::string(kSynonymField) + ":") != std::string::npos) return {text, {}};
+  // Split into tokens, keeping quoted phrases whole so they are never rewritten.
+  std::vector<std::string> tokens;
+  std::string current;
+  bool in_quote = false;
+  for (char c : text) {
+    if (c == '"') {
+      current += c;
+      if (in_quote) {
+        tokens.push_back(current);
+        current.clear();
+      }
+      in_quote = !in_quote;
+    } else if (!in_quote && (c == ' ' || c == '\t' || c == '\n')) {
+      if (!current.empty()) tokens.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) tokens.push_back(current);
+  std::vector<bool> expandable(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    expandable[i] = is_plain_word(tokens[i]) && !(i > 0 && is_positional_operator(tokens[i - 1])) &&
+                    !(i + 1 < tokens.size() && is_positional_operator(tokens[i + 1]));
+  }
+
+  SynonymSpans spans;
+  for (size_t i = 0; i < tokens.size();) {
+    size_t matched = 0;
+    std::vector<std::string> alternatives;
+    for (size_t n = std::min(kMaxSynonymWords, tokens.size() - i); n >= 1 && matched == 0; --n) {
+      std::string key;
+      bool plain = true;
+      for (size_t k = 0; k < n; ++k) {
+        plain = plain && expandable[i + k];
+        key += (k ? " " : "") + tokens[i + k];
+      }
+      if (!plain) continue;
+      key = synonym_key(lang, key);
+      for (auto it = terms_db.synonyms_begin(key); it != terms_db.synonyms_end(key); ++it)
+        alternatives.push_back(*it);
+      if (!alternatives.empty()) matched = n;
+    }
+    if (!spans.text.empty()) spans.text += ' ';
+    if (matched == 0) {
+      spans.text += tokens[i++];
+      continue;
+    }
+    std::string original;
+    for (size_t k = 0; k < matched; ++k) original += (k ? " " : "") + tokens[i + k];
+    spans.text += std::string(kSynonymField) + ":" + std::to_string(spans.members.size());
+    alternatives.insert(alternatives.begin(), original);
+    spans.members.push_back(std::move(alternatives));
+    i += matched;
+  }
+  return spans;
+}
+
+// Answers the "syn_:<n>" fields of a SynonymSpans text with their prepared OP_SYNONYM queries.
+class SynonymField : public Xapian::FieldProcessor {
+ public:
+  explicit SynonymField(std::vector<Xapian::Query> synonyms) : synonyms_(std::move(synonyms)) {}
+
+  Xapian::Query operator()(const std::string& value) override {
+    size_t n = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (error != std::errc() || end != value.data() + value.size() || n >= synonyms_.size())
+      throw Xapian::QueryParserError("unexpected synonym field: " + value);
+    return synonyms_[n];
+  }
+
+ private:
+  std::vector<Xapian::Query> synonyms_;
+};
 
 }  // namespace
 
@@ -151,62 +241,30 @@ std::vector<int> extract_practice_mentions(std::string& text) {
   return numbers;
 }
 
-std::string QueryBuilder::expand_synonyms(const std::string& text, const std::string& lang) const {
-  // Split into tokens, keeping quoted phrases whole so they are never rewritten.
-  std::vector<std::string> tokens;
-  std::string current;
-  bool in_quote = false;
-  for (char c : text) {
-    if (c == '"') {
-      current += c;
-      if (in_quote) {
-        tokens.push_back(current);
-        current.clear();
-      }
-      in_quote = !in_quote;
-    } else if (!in_quote && (c == ' ' || c == '\t' || c == '\n')) {
-      if (!current.empty()) tokens.push_back(current);
-      current.clear();
-    } else {
-      current += c;
+Xapian::Query QueryBuilder::expand_synonyms(const std::string& text,
+                                            const std::string& lang) const {
+  const SynonymSpans spans = find_synonym_spans(terms_db_, text, lang);
+  if (spans.members.empty()) return Xapian::Query();
+  Xapian::QueryParser qp = parser(lang);
+  std::vector<Xapian::Query> synonyms;
+  for (const std::vector<std::string>& members : spans.members) {
+    std::vector<Xapian::Query> parsed;
+    for (const std::string& member : members) {
+      // Quoted, several words parse as the phrase the parser would build; STEM_SOME leaves them
+      // unstemmed, as stemmed terms are indexed without positions.
+      const bool phrase = member.find(' ') != std::string::npos;
+      Xapian::Query q =
+          qp.parse_query(phrase ? '"' + member + '"' : member, Xapian::QueryParser::FLAG_PHRASE);
+      if (!q.empty()) parsed.push_back(q);
     }
+    synonyms.emplace_back(Xapian::Query::OP_SYNONYM, parsed.begin(), parsed.end());
   }
-  if (!current.empty()) tokens.push_back(current);
-
-  std::string out;
-  for (size_t i = 0; i < tokens.size();) {
-    size_t matched = 0;
-    std::vector<std::string> alternatives;
-    for (size_t n = std::min(kMaxSynonymWords, tokens.size() - i); n >= 1 && matched == 0; --n) {
-      std::string key;
-      bool plain = true;
-      for (size_t k = 0; k < n; ++k) {
-        plain = plain && is_plain_word(tokens[i + k]);
-        key += (k ? " " : "") + tokens[i + k];
-      }
-      if (!plain) continue;
-      key = synonym_key(lang, key);
-      for (auto it = terms_db_.synonyms_begin(key); it != terms_db_.synonyms_end(key); ++it)
-        alternatives.push_back(*it);
-      if (!alternatives.empty()) matched = n;
-    }
-    if (!out.empty()) out += ' ';
-    if (matched == 0) {
-      out += tokens[i++];
-      continue;
-    }
-    std::string original;
-    for (size_t k = 0; k < matched; ++k) original += (k ? " " : "") + tokens[i + k];
-    out += "(" + quote_alternative(original);
-    for (const std::string& alt : alternatives) out += " OR " + quote_alternative(alt);
-    out += ")";
-    i += matched;
-  }
-  return out;
+  SynonymField field(std::move(synonyms));
+  qp.add_prefix(std::string(kSynonymField), &field);
+  return qp.parse_query(spans.text, kParseFlags);
 }
 
-Xapian::Query QueryBuilder::parse_language(const std::string& text, const std::string& lang,
-                                           unsigned flags, std::string* corrected) const {
+Xapian::QueryParser QueryBuilder::parser(const std::string& lang) const {
   Xapian::QueryParser qp;
   qp.set_database(db_);
   qp.set_stemmer(Xapian::Stem(std::string(s::stemmer_name(lang))));
@@ -216,6 +274,12 @@ Xapian::Query QueryBuilder::parse_language(const std::string& text, const std::s
   qp.add_prefix("title", std::string(s::kPrefixTitle));
   for (const s::Facet& f : s::kFacets)
     qp.add_boolean_prefix(std::string(f.name), std::string(f.prefix));
+  return qp;
+}
+
+Xapian::Query QueryBuilder::parse_language(const std::string& text, const std::string& lang,
+                                           unsigned flags, std::string* corrected) const {
+  Xapian::QueryParser qp = parser(lang);
   const bool separate_spelling = corrected && &terms_db_ != &db_;
   Xapian::Query q = qp.parse_query(
       text, separate_spelling ? flags & ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION : flags);
@@ -241,20 +305,24 @@ Xapian::Query QueryBuilder::text_query(const std::string& text, bool& syntax_fal
   std::vector<Xapian::Query> per_language;
   for (std::string_view lang_view : s::kLanguages) {
     const std::string lang(lang_view);
-    const std::string expanded = expand_synonyms(text, lang);
     Xapian::Query plain, wide;
     std::string* want_correction = (corrected && lang == preferred_lang) ? corrected : nullptr;
     unsigned flags =
         kParseFlags | (want_correction ? Xapian::QueryParser::FLAG_SPELLING_CORRECTION : 0);
     try {
       plain = parse_language(text, lang, flags, want_correction);
-      wide = expanded == text ? plain : parse_language(expanded, lang, kParseFlags, nullptr);
+      try {
+        wide = expand_synonyms(text, lang);
+      } catch (const Xapian::QueryParserError&) {
+        // The query is fine without synonyms: search it so rather than fail.
+      } catch (const Xapian::UnimplementedError&) {
+      }
     } catch (const Xapian::QueryParserError&) {
       // Malformed syntax is not the user's fault: read the words as plain words.
       syntax_fallback = true;
       plain = parse_language(plain_words(text), lang, 0, nullptr);
-      wide = plain;
     }
+    if (wide.empty()) wide = plain;
     if (plain.empty()) continue;
     // Synonym matches find documents; exact matches add weight on top, so they rank first.
     Xapian::Query combined = (wide.get_description() == plain.get_description())

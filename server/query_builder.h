@@ -47,11 +47,18 @@ class QueryBuilder {
   // True when some plain word of `text` does not occur in the index (a likely misspelling).
   bool has_unknown_word(const std::string& text) const;
 
-  // Rewrites plain words that are synonym keys into bracketed alternatives:
-  // "fiu corruption" -> "(fiu OR (financial intelligence unit)) corruption".
-  std::string expand_synonyms(const std::string& text, const std::string& lang) const;
+  // The query for `text` parsed in `lang` with synonyms, or an empty Query when `text` holds no
+  // synonym key of `lang`. Each run of up to four plain words that is a key (the longest first;
+  // never inside quotes or fields, nor next to NEAR or ADJ) becomes ONE OP_SYNONYM of the words as
+  // typed and their alternatives, several words as a phrase, so that a document scores once for
+  // the concept however many alternatives it holds: "fiu corruption" ->
+  // ((Zfiu SYNONYM (financial PHRASE 3 intelligence PHRASE 3 unit)) AND Zcorrupt).
+  // Throws Xapian::QueryParserError when `text` is malformed.
+  Xapian::Query expand_synonyms(const std::string& text, const std::string& lang) const;
 
  private:
+  // A parser for `lang`: its stemmer and stop words, field prefixes, the default operator.
+  Xapian::QueryParser parser(const std::string& lang) const;
   Xapian::Query parse_language(const std::string& text, const std::string& lang, unsigned flags,
                                std::string* corrected) const;
 

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include "core/schema.h"
+#include "core/synonyms.h"
 #include "server/query_builder.h"
 #include "tests/support/test_env.h"
 
@@ -222,34 +224,100 @@ TEST(NormalizeFieldValuesTest, LowerCasesFacetValuesOnly) {
   for (const Case& c : cases) EXPECT_EQ(normalize_field_values(c.in), c.out) << c.in;
 }
 
+// Each synonym-key span is one OP_SYNONYM of the words as typed and their alternatives; several
+// words are a phrase of unstemmed terms (STEM_SOME indexes stemmed terms without positions).
 TEST_F(QueryBuilderTest, ExpandSynonyms) {
   QueryBuilder qb(*db_);
+  const std::string fiu_en = "(financial@1 PHRASE 3 intelligence@2 PHRASE 3 unit@3)";
   struct Case {
-    std::string text, lang, out;
+    std::string text, lang, description;
   };
   const std::vector<Case> cases = {
-      {"fiu", "en", "(fiu OR (financial intelligence unit))"},
-      {"FIU corruption", "en", "(FIU OR (financial intelligence unit)) corruption"},
-      {"financial intelligence unit", "en", "((financial intelligence unit) OR fiu)"},
-      {"ivts", "en", "(ivts OR (informal value transfer system))"},
-      {"fiu AND corruption", "en", "(fiu OR (financial intelligence unit)) AND corruption"},
-      {"money NOT fiu", "en", "money NOT (fiu OR (financial intelligence unit))"},
-      {"\"fiu report\"", "en", "\"fiu report\""},
-      {"\"financial intelligence unit\" money", "en", "\"financial intelligence unit\" money"},
-      {"actor:fiu", "en", "actor:fiu"},
-      {"fiu*", "en", "fiu*"},
-      {"-fiu", "en", "-fiu"},
-      {"money AND corruption", "en", "money AND corruption"},
-      {"fiu", "fr", "fiu"},  // synonyms are per language
-      {"crf", "fr", "(crf OR (cellule de renseignement financier))"},
-      {"crf", "en", "crf"},
-      {"", "en", ""},
+      {"fiu", "en", "Query((Zfiu@1 SYNONYM " + fiu_en + "))"},
+      {"FIU corruption", "en", "Query(((fiu@1 SYNONYM " + fiu_en + ") AND Zcorrupt@2))"},
+      {"financial intelligence unit", "en", "Query((" + fiu_en + " SYNONYM Zfiu@1))"},
+      {"Financial Intelligence Unit", "en", "Query((" + fiu_en + " SYNONYM Zfiu@1))"},
+      {"ivts", "en",
+       "Query((Zivt@1 SYNONYM (informal@1 PHRASE 4 value@2 PHRASE 4 transfer@3 PHRASE 4 "
+       "system@4)))"},
+      {"fiu AND corruption", "en", "Query(((Zfiu@1 SYNONYM " + fiu_en + ") AND Zcorrupt@2))"},
+      {"money NOT fiu", "en", "Query((Zmoney@1 AND_NOT (Zfiu@1 SYNONYM " + fiu_en + ")))"},
+      {"hawala fiu ivts", "en",
+       "Query((Zhawala@1 AND (Zfiu@1 SYNONYM " + fiu_en +
+           ") AND (Zivt@1 SYNONYM (informal@1 PHRASE 4 value@2 PHRASE 4 transfer@3 PHRASE 4 "
+           "system@4))))"},
+      {"crf", "fr",
+       "Query((Zcrf@1 SYNONYM (cellule@1 PHRASE 4 de@2 PHRASE 4 renseignement@3 PHRASE 4 "
+       "financier@4)))"},
+      // No synonym key: nothing to expand.
+      {"\"fiu report\"", "en", "Query()"},
+      {"\"financial intelligence unit\" money", "en", "Query()"},
+      {"actor:fiu", "en", "Query()"},
+      {"fiu*", "en", "Query()"},
+      {"-fiu", "en", "Query()"},
+      {"fiu NEAR corruption", "en", "Query()"},  // NEAR takes single terms
+      {"money ADJ/2 fiu", "en", "Query()"},
+      {"syn_:0 fiu", "en", "Query()"},  // the placeholder field cannot be typed
+      {"money AND corruption", "en", "Query()"},
+      {"fiu", "fr", "Query()"},  // synonyms are per language
+      {"crf", "en", "Query()"},
+      {"", "en", "Query()"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text + " [" + c.lang + "]");
-    std::string out = qb.expand_synonyms(c.text, c.lang);
-    EXPECT_EQ(out, c.out);
+    EXPECT_EQ(qb.expand_synonyms(c.text, c.lang).get_description(), c.description);
   }
+}
+
+// The synonym query finds documents; the query as typed adds weight on top.
+TEST_F(QueryBuilderTest, SynonymQueryKeepsTheLiteralQueryForWeight) {
+  QueryBuilder qb(*db_);
+  bool fallback = false;
+  const std::string d = qb.text_query("fiu corruption", fallback, nullptr).get_description();
+  EXPECT_FALSE(fallback);
+  EXPECT_TRUE(contains(d,
+                       "(((Zfiu@1 SYNONYM (financial@1 PHRASE 3 intelligence@2 PHRASE 3 "
+                       "unit@3)) AND Zcorrupt@2) AND_MAYBE (Zfiu@1 AND Zcorrupt@2))"))
+      << d;
+  EXPECT_FALSE(contains(d, " OR Zfinanci")) << d;  // no longer bracketed alternatives
+}
+
+// The case that OP_SYNONYM fixes: an item dense in the words its alternatives share must not
+// outrank the item that says what was asked, as it did when each alternative was an AND group.
+TEST(SynonymRankingTest, AlternativesCountOnceForTheirConcept) {
+  TempDir dir;  // the in-memory backend has no synonyms
+  Xapian::WritableDatabase db((dir.path() / "db").string(), Xapian::DB_CREATE);
+  for (const char* alternative : {"crime terror nexus", "crime terrorism nexus"})
+    db.add_synonym(synonym_key("en", "nexus"), alternative);
+  Xapian::TermGenerator generator;
+  generator.set_stemmer(Xapian::Stem(std::string(schema::stemmer_name("en"))));
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  const std::vector<std::pair<std::string, std::string>> items = {
+      {"transactional",
+       "The transactional nexus: a criminal group sells a service to a terrorist group for a "
+       "transactional gain."},
+      {"convergence",
+       "The crime terror nexus takes several forms. Where the crime terrorism nexus is "
+       "transactional, groups trade; a crime terror nexus may also become a merger of crime and "
+       "terror, the crime terrorism nexus at its deepest."},
+      {"borders", "Filler text about borders."},
+      {"courts", "Nexus cases and their prosecution in court."},
+  };
+  for (const auto& [id, text] : items) {
+    Xapian::Document doc;
+    generator.set_document(doc);
+    generator.index_text(text);
+    doc.add_boolean_term(std::string(schema::kPrefixLang) + "en");
+    doc.set_data(id);
+    db.add_document(doc);
+  }
+  db.commit();
+  bool fallback = false;
+  Xapian::Enquire enquire(db);
+  enquire.set_query(QueryBuilder(db).text_query("transactional nexus", fallback, nullptr));
+  Xapian::MSet mset = enquire.get_mset(0, 10);
+  ASSERT_EQ(mset.size(), 2u);
+  EXPECT_EQ(mset.begin().get_document().get_data(), "transactional");
 }
 
 TEST_F(QueryBuilderTest, SynonymsWidenTheTextQuery) {
