@@ -4,9 +4,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+
+#include "indexer/parallel.h"
 
 namespace nexuskb {
 namespace fs = std::filesystem;
@@ -64,7 +68,7 @@ void check_cross_references(const std::vector<CorpusItem>& items, ContentErrors&
 
 }  // namespace
 
-Result<Corpus> load_corpus(const std::string& dir) {
+Result<Corpus> load_corpus(const std::string& dir, unsigned threads) {
   ContentErrors errors;
   const fs::path root(dir);
   if (!fs::is_directory(root)) return ContentErrors{{dir, 0, "content directory not found"}};
@@ -81,16 +85,29 @@ Result<Corpus> load_corpus(const std::string& dir) {
   std::sort(files.begin(), files.end());
 
   Corpus corpus{taxonomy.value(), synonyms.ok() ? synonyms.value() : SynonymGroups{}, {}};
-  for (const fs::path& file : files) {
-    std::string display = file.string();
-    auto parsed = parse_content_item(display, read_file(file), corpus.taxonomy);
-    if (!parsed.ok()) {
-      errors.insert(errors.end(), parsed.errors().begin(), parsed.errors().end());
+  // Files are parsed and rendered in parallel, in batches; results and errors are gathered in
+  // file order, so the output does not depend on the number of threads.
+  std::vector<std::optional<Result<ContentItem>>> parsed(files.size());
+  std::vector<RenderedBody> bodies(files.size());
+  render_markdown("");  // registers cmark-gfm's extensions once, before any thread
+  constexpr size_t kBatch = 64;
+  std::vector<std::function<void()>> jobs;
+  for (size_t start = 0; start < files.size(); start += kBatch) {
+    jobs.push_back([&, start] {
+      for (size_t i = start; i < std::min(files.size(), start + kBatch); ++i) {
+        parsed[i] = parse_content_item(files[i].string(), read_file(files[i]), corpus.taxonomy);
+        if (parsed[i]->ok()) bodies[i] = render_markdown(parsed[i]->value().body);
+      }
+    });
+  }
+  run_parallel(jobs, threads);
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!parsed[i]->ok()) {
+      errors.insert(errors.end(), parsed[i]->errors().begin(), parsed[i]->errors().end());
       continue;
     }
-    CorpusItem c{std::move(parsed).value(), {}, fs::relative(file, root).string()};
-    c.body = render_markdown(c.item.body);
-    corpus.items.push_back(std::move(c));
+    corpus.items.push_back({std::move(*parsed[i]).value(), std::move(bodies[i]),
+                            fs::relative(files[i], root).string()});
   }
   std::sort(corpus.items.begin(), corpus.items.end(), [](const CorpusItem& a, const CorpusItem& b) {
     return std::tie(a.item.id, a.item.lang) < std::tie(b.item.id, b.item.lang);

@@ -2,48 +2,23 @@
 #include "indexer/indexer.h"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <mutex>
 #include <ostream>
-#include <thread>
 #include <vector>
 
 #include <xapian.h>
 
 #include "indexer/corpus.h"
 #include "indexer/document_builder.h"
+#include "indexer/parallel.h"
 #include "indexer/publish.h"
 
 namespace nexuskb {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Runs `jobs` on up to `threads` threads and rethrows the first exception any of them threw.
-void run_parallel(const std::vector<std::function<void()>>& jobs, unsigned threads) {
-  std::atomic<size_t> next{0};
-  std::mutex mutex;
-  std::exception_ptr failure;
-  auto worker = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < jobs.size();) {
-      try {
-        jobs[i]();
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!failure) failure = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::min<size_t>(threads, jobs.size()); ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
-}
 
 SpellingCounts merged(std::vector<SpellingCounts>& parts) {
   SpellingCounts all = std::move(parts.front());
@@ -125,7 +100,8 @@ int run_indexer(const IndexerConfig& config, std::ostream& out, std::ostream& er
     err << config.content_dir << ": content directory not found\n";
     return kExitUsageOrIo;
   }
-  auto corpus = load_corpus(config.content_dir);
+  const unsigned threads = config.threads > 0 ? config.threads : default_threads();
+  auto corpus = load_corpus(config.content_dir, threads);
   if (!corpus.ok()) {
     for (const ContentError& e : corpus.errors()) err << e.to_string() << "\n";
     err << corpus.errors().size() << " error(s); "
@@ -144,8 +120,6 @@ int run_indexer(const IndexerConfig& config, std::ostream& out, std::ostream& er
     if (!target.parent_path().empty()) fs::create_directories(target.parent_path());
     building = fresh_sibling(target, "tmp");
     compacted = fresh_sibling(target, "v");
-    const unsigned threads =
-        config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
     const BuildContext build(corpus.value());
     if (config.shards <= 1) {
       build_single(building, compacted, threads, build);

@@ -249,10 +249,12 @@ Xapian::Query QueryBuilder::expand_synonyms(const std::string& text,
   std::vector<Xapian::Query> synonyms;
   for (const std::vector<std::string>& members : spans.members) {
     std::vector<Xapian::Query> parsed;
-    for (const std::string& member : members) {
-      // Quoted, several words parse as the phrase the parser would build; STEM_SOME leaves them
-      // unstemmed, as stemmed terms are indexed without positions.
-      const bool phrase = member.find(' ') != std::string::npos;
+    for (size_t m = 0; m < members.size(); ++m) {
+      const std::string& member = members[m];
+      // The words as typed keep their usual meaning (all of them, anywhere, stemmed). An
+      // alternative of several words is a phrase, which the parser builds from unstemmed terms
+      // (STEM_SOME indexes stemmed terms without positions).
+      const bool phrase = m > 0 && member.find(' ') != std::string::npos;
       Xapian::Query q =
           qp.parse_query(phrase ? '"' + member + '"' : member, Xapian::QueryParser::FLAG_PHRASE);
       if (!q.empty()) parsed.push_back(q);

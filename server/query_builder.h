@@ -50,8 +50,9 @@ class QueryBuilder {
   // The query for `text` parsed in `lang` with synonyms, or an empty Query when `text` holds no
   // synonym key of `lang`. Each run of up to four plain words that is a key (the longest first;
   // never inside quotes or fields, nor next to NEAR or ADJ) becomes ONE OP_SYNONYM of the words as
-  // typed and their alternatives, several words as a phrase, so that a document scores once for
-  // the concept however many alternatives it holds: "fiu corruption" ->
+  // typed (all of them, as without synonyms) and their alternatives (several words as a phrase),
+  // so that a document scores once for the concept however many alternatives it holds:
+  // "fiu corruption" ->
   // ((Zfiu SYNONYM (financial PHRASE 3 intelligence PHRASE 3 unit)) AND Zcorrupt).
   // Throws Xapian::QueryParserError when `text` is malformed.
   Xapian::Query expand_synonyms(const std::string& text, const std::string& lang) const;
