@@ -20,6 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Databases under construction are thrown away on any failure and only their compacted copy is
+// published, so they need no fsync at each flush; the compacted copy is synced by compaction.
+constexpr int kBuildFlags = Xapian::DB_CREATE | Xapian::DB_NO_SYNC;
+
 SpellingCounts merged(std::vector<SpellingCounts>& parts) {
   SpellingCounts all = std::move(parts.front());
   for (size_t i = 1; i < parts.size(); ++i) {
@@ -30,7 +34,7 @@ SpellingCounts merged(std::vector<SpellingCounts>& parts) {
 
 void write_meta(const fs::path& path, const BuildContext& build,
                 std::vector<SpellingCounts>& spelling) {
-  Xapian::WritableDatabase meta(path.string(), Xapian::DB_CREATE);
+  Xapian::WritableDatabase meta(path.string(), kBuildFlags);
   write_index_data(meta, build, merged(spelling));
   meta.close();
 }
@@ -49,8 +53,7 @@ void build_single(const fs::path& building, const fs::path& compacted, unsigned 
     jobs.push_back([&, p] {
       std::vector<size_t> items;
       for (size_t i = n * p / parts; i < n * (p + 1) / parts; ++i) items.push_back(i);
-      Xapian::WritableDatabase db((building / ("part-" + std::to_string(p))).string(),
-                                  Xapian::DB_CREATE);
+      Xapian::WritableDatabase db((building / ("part-" + std::to_string(p))).string(), kBuildFlags);
       write_documents(db, build, items, spelling[p]);
       db.close();
     });
@@ -79,7 +82,7 @@ void build_shards(const fs::path& building, const fs::path& compacted, int count
       std::vector<size_t> items;
       for (size_t i = k; i < build.corpus.items.size(); i += count) items.push_back(i);
       const std::string name = "shard-" + std::to_string(k);
-      Xapian::WritableDatabase db((building / name).string(), Xapian::DB_CREATE);
+      Xapian::WritableDatabase db((building / name).string(), kBuildFlags);
       write_documents(db, build, items, spelling[k]);
       db.close();
       Xapian::Database((building / name).string()).compact((compacted / name).string());
