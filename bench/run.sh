@@ -33,6 +33,7 @@ PY=/usr/bin/python3
 BIN=$BUILD/bench
 
 P_HELLO=$PORT P_OURS=$((PORT + 1)) P_GROONGA=$((PORT + 2)) P_SQLITE=$((PORT + 3)) P_OMEGA=$((PORT + 4))
+P_NOCACHE=$((PORT + 5))
 
 mkdir -p "$WORK" "$RESULTS"
 WORK=$(cd "$WORK" && pwd)
@@ -176,23 +177,28 @@ bench_corpus() {
     echo "\"peers_build\": $peer_json," >>"$out"
   fi
   $PY bench/peers.py paths --queries "$RESULTS/queries.tsv" --work "$WORK/$label"
+  cp "$WORK/$label/paths/nexuskb.txt" "$WORK/$label/paths/nexuskb-nocache.txt"
 
   # In-process latency.
   local repeat=5 cold=40
-  # Each cold query opens a fresh IndexHandle, whose start-up reads every document (seconds at 200k).
-  if [ "$passages" -ge 100000 ]; then repeat=2; cold=8; elif [ "$passages" -ge 10000 ]; then repeat=3; cold=20; fi
+  # Each cold query opens a fresh IndexHandle and evicts the index from the page cache.
+  if [ "$passages" -ge 100000 ]; then repeat=2; cold=20; elif [ "$passages" -ge 10000 ]; then repeat=3; cold=20; fi
   log "$label: in-process search latency (repeat $repeat, cold $cold)"
   "$BIN/bench_search" --index "$index" --queries "$RESULTS/queries.tsv" --repeat "$repeat" \
     --cold "$cold" --json "$RESULTS/search-$label.json" >/dev/null
 
-  # HTTP: every target in turn, same wrk settings, same queries; hello and nexuskb twice.
+  # HTTP: every target in turn, same wrk settings, same queries; hello and nexuskb twice. nexuskb
+  # runs as shipped (response cache on: after its 1 s warm-up every query of the rotation is
+  # cached) and with --cache-mb 0 (every request searches), as nexuskb-nocache.
   log "$label: HTTP (wrk -t$WRK_THREADS -c$CONNS -d${DURATION}s per target)"
   start hello "$P_HELLO" / "$BIN/bench_hello_server" --listen "127.0.0.1:$P_HELLO" --threads 32
   start nexuskb "$P_OURS" /readyz "$BUILD/nexuskb-serve" --index "$index" --listen "127.0.0.1:$P_OURS" \
     --templates templates --no-access-log --threads 32
+  start nexuskb-nocache "$P_NOCACHE" /readyz "$BUILD/nexuskb-serve" --index "$index" \
+    --listen "127.0.0.1:$P_NOCACHE" --templates templates --no-access-log --threads 32 --cache-mb 0
   local rss_idle
   rss_idle=$(rss_json "${PIDS[nexuskb]}")
-  local targets="hello:$P_HELLO nexuskb:$P_OURS"
+  local targets="hello:$P_HELLO nexuskb:$P_OURS nexuskb-nocache:$P_NOCACHE"
   for peer in $PEERS; do
     case $peer in
       sqlite)
@@ -208,7 +214,7 @@ bench_corpus() {
         targets+=" omega:$P_OMEGA" ;;
     esac
   done
-  targets+=" hello:$P_HELLO nexuskb:$P_OURS"
+  targets+=" hello:$P_HELLO nexuskb:$P_OURS nexuskb-nocache:$P_NOCACHE"
   echo "\"http\": [" >>"$out"
   local first=1 target name port warmed=""
   for target in $targets; do
@@ -229,11 +235,11 @@ bench_corpus() {
 
   # A profile of the server under the same load (shipped corpus only).
   if [ "$have_perf" = 1 ] && [ "$label" = shipped ]; then
-    log "$label: perf profile of nexuskb-serve under wrk"
-    perf record -F 299 --call-graph dwarf,32768 -o "$WORK/perf-serve.data" -p "${PIDS[nexuskb]}" \
+    log "$label: perf profile of nexuskb-serve (cache off) under wrk"
+    perf record -F 299 --call-graph dwarf,32768 -o "$WORK/perf-serve.data" -p "${PIDS[nexuskb-nocache]}" \
       -- sleep "$DURATION" >/dev/null 2>&1 &
     local perf_pid=$!
-    wrk_run nexuskb "$P_OURS" "$DURATION" >/dev/null
+    wrk_run nexuskb-nocache "$P_NOCACHE" "$DURATION" >/dev/null
     wait $perf_pid || true
     perf script -i "$WORK/perf-serve.data" 2>/dev/null |
       $PY bench/perf_summary.py --json "$RESULTS/profile-serve-$label.json" >"$RESULTS/profile-serve-$label.md" || true
