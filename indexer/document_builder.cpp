@@ -74,11 +74,12 @@ void add_synonyms(Xapian::WritableDatabase& db, const SynonymGroups& groups) {
   }
 }
 
-// The words of `doc` a user might misspell: unprefixed terms, counted once per occurrence.
+// The words of `doc` a user might misspell, counted once per occurrence.
 void add_spelling_words(const Xapian::Document& doc, SpellingCounts& spelling) {
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
     const std::string term = *t;
-    if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z')) continue;
+    // As TermGenerator's FLAG_SPELLING: no prefixed terms, no one-letter words.
+    if (term.size() < 2 || (term[0] >= 'A' && term[0] <= 'Z')) continue;
     spelling[term] += std::max<Xapian::termcount>(1, t.positionlist_count());
   }
 }

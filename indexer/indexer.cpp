@@ -135,6 +135,8 @@ int run_indexer(const IndexerConfig& config, std::ostream& out, std::ostream& er
     err << config.out << ": index build failed: " << e.get_description() << "\n";
   } catch (const fs::filesystem_error& e) {
     err << config.out << ": " << e.what() << "\n";
+  } catch (const std::exception& e) {  // out of memory or threads, too many facet values
+    err << config.out << ": index build failed: " << e.what() << "\n";
   }
   if (!fs::is_symlink(fs::symlink_status(target)) ||
       fs::read_symlink(target).filename() != compacted.filename()) {

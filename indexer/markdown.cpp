@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <set>
 
 #include <cmark-gfm-core-extensions.h>
@@ -74,8 +75,16 @@ RenderedBody render_markdown(const std::string& markdown) {
       cmark_parser_attach_syntax_extension(parser.get(), ext);
     }
   }
-  cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
-  std::unique_ptr<cmark_node, NodeDeleter> doc(cmark_parser_finish(parser.get()));
+  std::unique_ptr<cmark_node, NodeDeleter> doc;
+  {
+    // cmark-gfm's inline parser adds and removes its extensions' special characters in one
+    // global table while it runs (github/cmark-gfm#176), so parsers must not run at once.
+    // Rendering the tree afterwards touches no shared state.
+    static std::mutex parsing;
+    std::lock_guard lock(parsing);
+    cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
+    doc.reset(cmark_parser_finish(parser.get()));
+  }
 
   RenderedBody out;
   std::set<std::string> used;

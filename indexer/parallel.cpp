@@ -5,6 +5,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace nexuskb {
@@ -24,7 +25,11 @@ void run_parallel(const std::vector<std::function<void()>>& jobs, unsigned threa
     }
   };
   std::vector<std::thread> pool;
-  for (size_t t = 1; t < std::min<size_t>(threads, jobs.size()); ++t) pool.emplace_back(worker);
+  try {
+    for (size_t t = 1; t < std::min<size_t>(threads, jobs.size()); ++t) pool.emplace_back(worker);
+  } catch (const std::system_error&) {
+    // No more threads to be had: the ones started and this one do all the jobs.
+  }
   worker();
   for (std::thread& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);

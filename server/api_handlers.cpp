@@ -47,10 +47,11 @@ void HttpServer::api_search(const httplib::Request& req, httplib::Response& res)
   ResponseCache::Body body = cache_.find(key, snap->generation);
   res.set_header("X-Cache", body ? "hit" : "miss");
   if (!body) {
+    const SearchResult result = service_.search(request.value());
     body = std::make_shared<const std::string>(
-        to_json(service_.search(request.value()))
-            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    cache_.put(key, snap->generation, body);
+        to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    // A search cut short by the time limit is not kept: the next one may complete.
+    if (result.exhaustive) cache_.put(key, result.index_generation, body);
   }
   res.set_content(*body, "application/json");
 }

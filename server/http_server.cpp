@@ -1,7 +1,11 @@
 // Server set-up, the route table, error mapping and the index watcher.
 #include "server/http_server.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <iomanip>
 #include <iostream>
@@ -14,6 +18,7 @@ namespace nexuskb {
 namespace {
 
 constexpr size_t kMaxPayload = 64 * 1024;  // no route takes a body; keep uploads tiny
+constexpr int kListenBacklog = 1024;
 constexpr const char* kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -61,6 +66,10 @@ HttpServer::HttpServer(ServerConfig config)
   http_.set_read_timeout(5, 0);
   http_.set_write_timeout(5, 0);
   http_.set_payload_max_length(kMaxPayload);
+  http_.set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_socket_ = sock;  // the listening socket, whose backlog bind() raises
+  });
   register_routes();
 }
 
@@ -167,15 +176,35 @@ void HttpServer::register_routes() {
 }
 
 int HttpServer::bind() {
-  if (config_.port == 0) return http_.bind_to_any_port(config_.host);
-  return http_.bind_to_port(config_.host, config_.port) ? config_.port : -1;
+  const int port = bound_port_ > 0 ? bound_port_ : config_.port;
+  if (port == 0) {
+    bound_port_ = http_.bind_to_any_port(config_.host);
+  } else {
+    bound_port_ = http_.bind_to_port(config_.host, port) ? port : -1;
+  }
+  // cpp-httplib listens with a backlog of 5: a burst of connections overflows it (the kernel then
+  // falls back to SYN cookies and resets). Listening again on the socket raises it.
+  if (bound_port_ > 0 && listen_socket_ >= 0) ::listen(listen_socket_, kListenBacklog);
+  return bound_port_;
 }
 
 bool HttpServer::listen() {
   if (config_.reload_check_ms > 0 && !watcher_.joinable()) {
     watcher_ = std::thread([this] { watch_index(); });
   }
-  return http_.listen_after_bind();
+  for (;;) {
+    // cpp-httplib stops listening, and returns false, on any accept() error other than EMFILE,
+    // EINTR and EAGAIN, such as ECONNABORTED for a connection reset while it waited: under load
+    // the server would silently stop serving. Bind again and go on instead.
+    if (http_.listen_after_bind() || stopping_) return true;
+    const int error = errno;
+    std::cerr << "error: accepting connections failed (" << std::strerror(error)
+              << "); listening again\n";
+    if (bind() < 0) {
+      std::cerr << "error: cannot listen again on port " << config_.port << "\n";
+      return false;
+    }
+  }
 }
 
 void HttpServer::stop() {

@@ -83,6 +83,8 @@ class HttpServer {
   httplib::Server http_;
   std::atomic<bool> stopping_{false};
   std::thread watcher_;
+  int bound_port_ = 0;      // the port bound first (with port 0, the one the system chose)
+  int listen_socket_ = -1;  // set by cpp-httplib's socket-options hook
 };
 
 }  // namespace nexuskb

@@ -114,7 +114,7 @@ std::shared_ptr<const IndexSnapshot> IndexHandle::load(uint64_t generation) cons
   return snap;
 }
 
-Xapian::Database& IndexHandle::database() {
+IndexView IndexHandle::open() {
   auto snap = snapshot();
   if (t_database.owner != this || t_database.generation != snap->generation || !t_database.db) {
     t_database.db = std::make_unique<Xapian::Database>(snap->resolved_path);
@@ -123,12 +123,8 @@ Xapian::Database& IndexHandle::database() {
     t_database.owner = this;
     t_database.generation = snap->generation;
   }
-  return *t_database.db;
-}
-
-Xapian::Database& IndexHandle::terms_database() {
-  Xapian::Database& db = database();  // (re)opens both when the generation changed
-  return t_database.terms ? *t_database.terms : db;
+  Xapian::Database& db = *t_database.db;
+  return {std::move(snap), db, t_database.terms ? *t_database.terms : db};
 }
 
 std::shared_ptr<const IndexSnapshot> IndexHandle::snapshot() const {

@@ -39,16 +39,26 @@ struct IndexSnapshot {
   std::vector<TitleEntry> titles;  // every (item, lang), for suggestions
 };
 
+// One consistent view of the index for a request: a snapshot and this thread's databases of that
+// same generation. Valid on this thread until its next call to IndexHandle::open(), database()
+// or terms_database(), which may reopen them: take one view per request and pass it along.
+struct IndexView {
+  std::shared_ptr<const IndexSnapshot> snapshot;
+  Xapian::Database& db;     // the searchable database (one index, or all shards)
+  Xapian::Database& terms;  // metadata, spelling and synonyms (the same as db when unsharded)
+};
+
 class IndexHandle {
  public:
   // Opens `path` (a directory, symlink or Xapian stub file). Throws std::runtime_error with a
   // clear message when the index is missing or its schema version differs.
   explicit IndexHandle(std::string path);
 
-  // The searchable database (one index, or all shards of a stub) for this thread.
-  Xapian::Database& database();
-  // The local database with spelling data and synonyms (the same as database() when unsharded).
-  Xapian::Database& terms_database();
+  // The current snapshot with this thread's databases, opened for that snapshot's generation.
+  IndexView open();
+  // Shorthands for open().db and open().terms.
+  Xapian::Database& database() { return open().db; }
+  Xapian::Database& terms_database() { return open().terms; }
   std::shared_ptr<const IndexSnapshot> snapshot() const;
 
   // Re-resolves the path; opens the new index if it changed. Returns true when it switched.

@@ -14,19 +14,20 @@ size_t cost(const std::string& key, const std::string& body) {
 
 }  // namespace
 
-void ResponseCache::reset_for(uint64_t generation) {
-  if (generation == generation_) return;
+bool ResponseCache::reset_for(uint64_t generation) {
+  if (generation < generation_) return false;  // a request that began before an index switch
+  if (generation == generation_) return true;
   order_.clear();
   entries_.clear();
   bytes_ = 0;
   generation_ = generation;
+  return true;
 }
 
 ResponseCache::Body ResponseCache::find(const std::string& key, uint64_t generation) {
   if (!enabled()) return nullptr;
   std::lock_guard lock(mutex_);
-  reset_for(generation);
-  auto it = entries_.find(key);
+  auto it = reset_for(generation) ? entries_.find(key) : entries_.end();
   if (it == entries_.end()) {
     ++misses_;
     return nullptr;
@@ -39,7 +40,7 @@ ResponseCache::Body ResponseCache::find(const std::string& key, uint64_t generat
 void ResponseCache::put(const std::string& key, uint64_t generation, Body body) {
   if (!enabled() || !body || cost(key, *body) > max_bytes_ / 8) return;
   std::lock_guard lock(mutex_);
-  reset_for(generation);
+  if (!reset_for(generation)) return;
   if (auto it = entries_.find(key); it != entries_.end()) {  // another thread was first
     bytes_ -= cost(key, *it->second->body);
     order_.erase(it->second);

@@ -25,7 +25,8 @@ class ResponseCache {
 
   // The body stored for `key` in index `generation`, or null.
   Body find(const std::string& key, uint64_t generation);
-  // Stores `body`; a body larger than an eighth of the cache is not kept.
+  // Stores `body`; a body larger than an eighth of the cache, or for an index generation older
+  // than the newest seen, is not kept.
   void put(const std::string& key, uint64_t generation, Body body);
 
   unsigned long long hits() const { return hits_; }
@@ -38,7 +39,8 @@ class ResponseCache {
     std::string key;
     Body body;
   };
-  void reset_for(uint64_t generation);  // with mutex_ held
+  // With mutex_ held: empties the cache for a newer generation; false for an older one.
+  bool reset_for(uint64_t generation);
 
   const size_t max_bytes_;
   mutable std::mutex mutex_;

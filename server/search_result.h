@@ -44,6 +44,7 @@ struct SearchResult {
   double took_ms = 0;
   std::vector<SearchHit> hits;
   std::vector<FacetResult> facets;
+  uint64_t index_generation = 0;  // the index that answered (not rendered)
 };
 
 struct Citation {

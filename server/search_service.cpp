@@ -230,7 +230,7 @@ Run run_with_counter(const Xapian::Database& db, const IndexSnapshot& snap, cons
     run.exhaustive = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   } else {
     // The page needs only the top hits; the counter's pass gives the exact total.
-    match_page(db, plan, request, {}, run);
+    const Xapian::MSet page = match_page(db, plan, request, {}, run);
     std::vector<Xapian::Query> groups;
     for (const auto& [name, q] : plan.filters) groups.push_back(q);
     Xapian::Enquire counting(db);
@@ -240,6 +240,12 @@ Run run_with_counter(const Xapian::Database& db, const IndexSnapshot& snap, cons
     const Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
     run.total = counter.matching_all();
     run.exhaustive = all.get_matches_lower_bound() == all.get_matches_upper_bound();
+    if (!run.exhaustive) {
+      // Cut short by the time limit: the counter saw only some matches; the total is at least
+      // what the page match found.
+      const Xapian::doccount seen = (request.page - 1) * request.per_page + page.size();
+      run.total = std::max({run.total, seen, page.get_matches_estimated()});
+    }
   }
   for (size_t f = 0; f < s::kFacets.size(); ++f) {
     run.counts[std::string(s::kFacets[f].name)] = counter.counts(f);
@@ -284,16 +290,22 @@ Run run_query(const Xapian::Database& db, const IndexSnapshot& snap, const Query
   if (snap.remote || counting == FacetCounting::kBuiltinSpies) {
     return run_with_builtin_spies(db, plan, request);
   }
-  return run_with_counter(db, snap, plan, request);
+  try {
+    return run_with_counter(db, snap, plan, request);
+  } catch (const Xapian::UnimplementedError&) {
+    // A remote shard reached some way the stub check did not see (a nested stub, say).
+    return run_with_builtin_spies(db, plan, request);
+  }
 }
 
 }  // namespace
 
 SearchResult SearchService::search(const SearchRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
-  auto snap = index_.snapshot();
-  Xapian::Database& db = index_.database();
-  QueryBuilder builder(db, index_.terms_database());
+  const IndexView view = index_.open();
+  const auto& snap = view.snapshot;
+  Xapian::Database& db = view.db;
+  QueryBuilder builder(db, view.terms);
 
   SearchResult result;
   result.query = request.query;
@@ -302,7 +314,8 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   QueryPlan plan = builder.build(request);
   Run run = run_query(db, *snap, plan, request, counting_);
   result.corrected_query = plan.corrected_query;
-  if (run.total == 0 && !plan.corrected_query.empty()) {
+  // A search cut short by the time limit may have missed matches: no retries then.
+  if (run.total == 0 && run.exhaustive && !plan.corrected_query.empty()) {
     SearchRequest corrected = request;
     corrected.query = plan.corrected_query;
     QueryPlan retry = builder.build(corrected);
@@ -313,7 +326,8 @@ SearchResult SearchService::search(const SearchRequest& request) const {
       result.correction_applied = true;
     }
   }
-  if (run.total == 0 && plan.has_text && request.query.find(' ') != std::string::npos) {
+  if (run.total == 0 && run.exhaustive && plan.has_text &&
+      request.query.find(' ') != std::string::npos) {
     builder.set_match_any(true);
     QueryPlan relaxed = builder.build(request);
     Run any = run_query(db, *snap, relaxed, request, counting_);
@@ -327,6 +341,7 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   result.practice_mentions = plan.practice_mentions;
   result.total = run.total;
   result.exhaustive = run.exhaustive;
+  result.index_generation = snap->generation;
   result.hits = std::move(run.hits);
   for (const s::Facet& f : s::kFacets) {
     const std::string name(f.name);
@@ -366,8 +381,13 @@ Citation make_citation(const StoredItem& item, const Taxonomy& taxonomy) {
 
 Expected<DocumentResult> SearchService::document(const std::string& id,
                                                  const std::string& lang) const {
-  auto snap = index_.snapshot();
-  Xapian::Database& db = index_.database();
+  return document_in(index_.open(), id, lang);
+}
+
+Expected<DocumentResult> SearchService::document_in(const IndexView& view, const std::string& id,
+                                                    const std::string& lang) const {
+  const auto& snap = view.snapshot;
+  Xapian::Database& db = view.db;
   const std::string item_term = std::string(s::kPrefixItem) + id;
   std::map<std::string, Xapian::docid> by_lang;
   for (auto it = db.postlist_begin(item_term); it != db.postlist_end(item_term); ++it) {
@@ -396,8 +416,9 @@ Expected<DocumentResult> SearchService::document(const std::string& id,
 
 Expected<std::vector<SearchHit>> SearchService::related(const std::string& id,
                                                         const std::string& lang, int count) const {
-  Xapian::Database& db = index_.database();
-  auto doc = document(id, lang);
+  const IndexView view = index_.open();
+  Xapian::Database& db = view.db;
+  auto doc = document_in(view, id, lang);
   if (!doc.ok()) return doc.error();
   const StoredItem& item = doc.value().item;
   const std::string uid = std::string(s::kPrefixUid) + item.id + ":" + item.lang;
@@ -445,8 +466,8 @@ std::vector<Suggestion> SearchService::suggest(const std::string& text, const st
   std::vector<Suggestion> out;
   const std::string folded = Xapian::Unicode::tolower(text);
   if (folded.find_first_not_of(' ') == std::string::npos) return out;
-  auto snap = index_.snapshot();
-  for (const TitleEntry& t : snap->titles) {
+  const IndexView view = index_.open();
+  for (const TitleEntry& t : view.snapshot->titles) {
     if (!lang.empty() && t.lang != lang) continue;
     size_t pos = t.folded.find(folded);
     if (pos == std::string::npos || (pos > 0 && t.folded[pos - 1] != ' ')) continue;
@@ -458,7 +479,7 @@ std::vector<Suggestion> SearchService::suggest(const std::string& text, const st
   const std::string head = space == std::string::npos ? "" : folded.substr(0, space + 1);
   const std::string last = space == std::string::npos ? folded : folded.substr(space + 1);
   if (last.size() < 2) return out;
-  Xapian::Database& db = index_.database();
+  Xapian::Database& db = view.db;
   std::vector<std::pair<Xapian::doccount, std::string>> words;
   for (auto it = db.allterms_begin(last); it != db.allterms_end(last); ++it) {
     if (words.size() >= 2000) break;  // bounded: suggestions must stay fast while typing

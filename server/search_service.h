@@ -43,6 +43,9 @@ class SearchService {
   IndexHandle& index() const { return index_; }
 
  private:
+  Expected<DocumentResult> document_in(const IndexView& view, const std::string& id,
+                                       const std::string& lang) const;
+
   IndexHandle& index_;
   FacetCounting counting_ = FacetCounting::kOwnCounter;
 };
