@@ -384,7 +384,10 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
     if (words.empty()) parts.emplace_back(std::string(s::kPrefixPractice) + num);
   }
   plan.has_text = !parts.empty();
-  plan.text = parts.empty() ? Xapian::Query::MatchAll
+  // Not a copy of the static Xapian::Query::MatchAll: Query reference counts are not atomic, so
+  // copies of one static made by several worker threads race and corrupt it (a crash under load).
+  // The empty term is what MatchAll holds, built afresh for this request.
+  plan.text = parts.empty() ? Xapian::Query(std::string())
                             : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
   for (const auto& [facet_name, values] : request.filters) {
     const s::Facet* facet = s::find_facet(facet_name);

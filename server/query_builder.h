@@ -16,7 +16,7 @@
 namespace nexuskb {
 
 struct QueryPlan {
-  Xapian::Query text;                            // MatchAll when the query has no text
+  Xapian::Query text;                            // all documents when the query has no text
   std::map<std::string, Xapian::Query> filters;  // facet name -> OR of its values
   std::vector<int> practice_mentions;            // "GP 23" -> 23
   std::string corrected_query;                   // did-you-mean, empty when none

@@ -1,5 +1,7 @@
 // Index-level tests: the fixture corpus indexed for real, searched through SearchService.
+#include <atomic>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -316,6 +318,40 @@ TEST_F(CorpusIndex, DisjunctiveCountOfAValueIsTheTotalWhenItAloneIsSelectedInIts
     }
   }
   EXPECT_GT(checked, 20);
+}
+
+// Worker threads share the service and the index handle; each must get the answer it would get
+// alone. (Copies of one static Xapian::Query made on several threads once corrupted its
+// non-atomic reference count and crashed the server under load.)
+TEST_F(CorpusIndex, ConcurrentSearchesGetTheAnswersOfSearchesAlone) {
+  SearchService service(*index_);
+  std::vector<SearchRequest> requests;
+  for (const char* q : {"", "corruption", "", "hawala OR ransom"}) {
+    for (const Filters& filters : filter_sets()) {
+      SearchRequest r;
+      r.query = q;
+      r.filters = filters;
+      requests.push_back(r);
+    }
+  }
+  std::vector<Xapian::doccount> expected;
+  for (const SearchRequest& r : requests) expected.push_back(service.search(r).total);
+  std::atomic<int> wrong{0}, done{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 40; ++round) {
+        for (size_t i = 0; i < requests.size(); ++i) {
+          const size_t k = (i + t) % requests.size();
+          if (service.search(requests[k]).total != expected[k]) ++wrong;
+          ++done;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(done, static_cast<int>(8 * 40 * requests.size()));
 }
 
 TEST(Indexer, ParallelBuildGivesTheSameIndexAsOneThread) {
