@@ -340,7 +340,7 @@ TEST_F(CorpusIndex, ConcurrentSearchesGetTheAnswersOfSearchesAlone) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
-      for (int round = 0; round < 40; ++round) {
+      for (int round = 0; round < 25; ++round) {
         for (size_t i = 0; i < requests.size(); ++i) {
           const size_t k = (i + t) % requests.size();
           if (service.search(requests[k]).total != expected[k]) ++wrong;
@@ -351,7 +351,7 @@ TEST_F(CorpusIndex, ConcurrentSearchesGetTheAnswersOfSearchesAlone) {
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(wrong, 0);
-  EXPECT_EQ(done, static_cast<int>(8 * 40 * requests.size()));
+  EXPECT_EQ(done, static_cast<int>(8 * 25 * requests.size()));
 }
 
 TEST(Indexer, ParallelBuildGivesTheSameIndexAsOneThread) {
