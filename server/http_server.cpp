@@ -116,14 +116,26 @@ void HttpServer::register_routes() {
   http_.Patch(".*", method_not_allowed);
   http_.Options(".*", method_not_allowed);
 
-  http_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+  http_.set_error_handler([this, method_not_allowed](const httplib::Request& req,
+                                                     httplib::Response& res) {
     if (!res.body.empty()) return;  // a handler already rendered the error
+    // cpp-httplib refuses some requests before routing, e.g. a POST without a body (400): no
+    // route takes any method but GET and HEAD, so that is a 405 like any other.
+    if (res.status == 400 && !req.path.empty() && req.method != "GET" && req.method != "HEAD") {
+      res.status = 405;
+      return method_not_allowed(req, res);
+    }
     ApiError e{res.status, res.status == 404 ? "not_found" : "bad_request",
                res.status == 404 ? "no such route: " + req.path : "the request could not be read",
                ""};
     if (res.status == 414) e.code = "uri_too_long";
     if (res.status == 413) e.code = "payload_too_large";
-    is_api_path(req.path) ? send_json_error(res, e) : send_html_error(req, res, e);
+    // With an overlong request line (414) nothing of the request was read, not even its path:
+    // answer JSON then, unless the client said it wants HTML.
+    const bool json = req.path.empty()
+                          ? req.get_header_value("Accept").find("text/html") == std::string::npos
+                          : is_api_path(req.path);
+    json ? send_json_error(res, e) : send_html_error(req, res, e);
   });
   http_.set_exception_handler(
       [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {

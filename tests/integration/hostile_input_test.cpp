@@ -94,14 +94,15 @@ const HostileCase kCases[] = {
 class HostileInput : public testing::FixtureServerTest {
  protected:
   // Sends raw bytes and returns the whole response (the connection is closed by the request).
-  static std::string raw(const std::string& request) {
+  // Sends `request` and returns what comes back within `seconds` of silence.
+  static std::string raw(const std::string& request, long seconds = 2) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(server_->port());
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "";
-    timeval tv{2, 0};
+    timeval tv{seconds, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
     std::string out;
@@ -192,6 +193,25 @@ TEST_F(HostileInput, ProtocolLevelAbuseGetsA4xxAndTheServerKeepsServing) {
     }
     expect_still_serving();
   }
+}
+
+// Requests cpp-httplib refuses before routing still get the API's JSON error body.
+TEST_F(HostileInput, RefusalsBeforeRoutingAreJsonErrorsToo) {
+  const std::string overlong = raw("GET /api/v1/search?q=" + std::string(9000, 'a') +
+                                   " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_FALSE(overlong.empty());
+  EXPECT_EQ(overlong.substr(9, 3), "414");
+  EXPECT_NE(overlong.find("Content-Type: application/json"), std::string::npos) << overlong;
+  EXPECT_NE(overlong.find("\"uri_too_long\""), std::string::npos) << overlong;
+
+  // A POST without Content-Length: cpp-httplib waits for a body until its 5 s read timeout, then
+  // refuses the request (400 before this fix, which said nothing about the method).
+  const std::string bodiless = raw("POST /api/v1/search HTTP/1.1\r\nHost: x\r\n\r\n", 8);
+  ASSERT_FALSE(bodiless.empty());
+  EXPECT_EQ(bodiless.substr(9, 3), "405") << bodiless;
+  EXPECT_NE(bodiless.find("Allow: GET, HEAD"), std::string::npos) << bodiless;
+  EXPECT_NE(bodiless.find("\"method_not_allowed\""), std::string::npos) << bodiless;
+  expect_still_serving();
 }
 
 }  // namespace
