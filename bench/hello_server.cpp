@@ -1,5 +1,5 @@
-// The ceiling of the HTTP stack: a hello-world cpp-httplib server configured exactly like
-// nexuskb-serve (TCP_NODELAY, a fixed thread pool, long keep-alive, same timeouts). It answers
+// The ceiling of the HTTP stack: a hello-world cpp-httplib server with nexuskb-serve's own
+// connection settings (server/connection_settings.h). It answers
 // every GET path, so wrk can send it the very same request lines as the search API.
 //
 //   bench_hello_server [--listen 127.0.0.1:PORT] [--threads 32]
@@ -7,6 +7,8 @@
 #include <string>
 
 #include <httplib.h>
+
+#include "server/connection_settings.h"
 
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
@@ -21,15 +23,13 @@ int main(int argc, char** argv) {
     }
   }
   httplib::Server svr;
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  svr.set_tcp_nodelay(true);
-  svr.set_keep_alive_max_count(1000);
-  svr.set_keep_alive_timeout(5);
-  svr.set_read_timeout(5, 0);
-  svr.set_write_timeout(5, 0);
+  int listen_socket = -1;
+  nexuskb::configure_connections(svr, threads, listen_socket);
   svr.Get(".*", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("Hello, World!", "text/plain");
   });
+  if (!svr.bind_to_port(host, port)) return 1;
+  nexuskb::raise_listen_backlog(listen_socket);
   std::clog << "hello_server: listening on http://" << host << ":" << port << "/\n";
-  return svr.listen(host, port) ? 0 : 1;
+  return svr.listen_after_bind() ? 0 : 1;
 }

@@ -21,6 +21,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "server/connection_settings.h"
+
 namespace {
 
 const char* const kFacets[] = {"practice", "actor", "region", "kind", "section", "theme", "lang"};
@@ -55,8 +57,8 @@ thread_local std::unique_ptr<Connection> t_conn;
 Connection& connection() {
   if (!t_conn) {
     t_conn = std::make_unique<Connection>();
-    if (sqlite3_open_v2(g_db_path.c_str(), &t_conn->db,
-                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(g_db_path.c_str(), &t_conn->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
       throw std::runtime_error("cannot open " + g_db_path);
     }
     sqlite3_exec(t_conn->db, "PRAGMA mmap_size=268435456; PRAGMA cache_size=-8192;", nullptr,
@@ -125,9 +127,9 @@ void search(const httplib::Request& req, httplib::Response& res) {
   };
   const bool has_text = !match.empty();
   // The matching set, as a sub-select of rowids.
-  const std::string matching =
-      has_text ? "SELECT rowid FROM fts WHERE fts MATCH ?" + with_rowid("rowid")
-               : "SELECT rowid FROM items WHERE 1" + with_rowid("rowid");
+  const std::string matching = has_text
+                                   ? "SELECT rowid FROM fts WHERE fts MATCH ?" + with_rowid("rowid")
+                                   : "SELECT rowid FROM items WHERE 1" + with_rowid("rowid");
   auto bind_all = [&](sqlite3_stmt* st, int first) {
     int i = first;
     if (has_text) sqlite3_bind_text(st, i++, match.c_str(), -1, SQLITE_TRANSIENT);
@@ -144,12 +146,12 @@ void search(const httplib::Request& req, httplib::Response& res) {
   }
   {
     std::string sql =
-        has_text
-            ? "SELECT i.id, i.lang, i.title, snippet(fts, 2, '<mark>', '</mark>', '…', 24), "
-              "bm25(fts, 6.0, 2.0, 1.0) AS s FROM fts JOIN items i ON i.rowid = fts.rowid "
-              "WHERE fts MATCH ?" + with_rowid("fts.rowid") + " ORDER BY s LIMIT ? OFFSET ?"
-            : "SELECT id, lang, title, summary, 0 FROM items WHERE 1" + with_rowid("rowid") +
-                  " ORDER BY rowid LIMIT ? OFFSET ?";
+        has_text ? "SELECT i.id, i.lang, i.title, snippet(fts, 2, '<mark>', '</mark>', '…', 24), "
+                   "bm25(fts, 6.0, 2.0, 1.0) AS s FROM fts JOIN items i ON i.rowid = fts.rowid "
+                   "WHERE fts MATCH ?" +
+                       with_rowid("fts.rowid") + " ORDER BY s LIMIT ? OFFSET ?"
+                 : "SELECT id, lang, title, summary, 0 FROM items WHERE 1" + with_rowid("rowid") +
+                       " ORDER BY rowid LIMIT ? OFFSET ?";
     sqlite3_stmt* st = c.prepare(sql);
     int i = bind_all(st, 1);
     sqlite3_bind_int(st, i++, per_page);
@@ -165,9 +167,8 @@ void search(const httplib::Request& req, httplib::Response& res) {
     out["hits"] = std::move(hits);
   }
   {
-    sqlite3_stmt* st = c.prepare(
-        "SELECT facet, value, count(*) FROM facets WHERE doc IN (" + matching +
-        ") GROUP BY facet, value");
+    sqlite3_stmt* st = c.prepare("SELECT facet, value, count(*) FROM facets WHERE doc IN (" +
+                                 matching + ") GROUP BY facet, value");
     bind_all(st, 1);
     nlohmann::json facets = nlohmann::json::object();
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -201,12 +202,8 @@ int main(int argc, char** argv) {
   }
   sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
   httplib::Server svr;
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  svr.set_tcp_nodelay(true);
-  svr.set_keep_alive_max_count(1000);
-  svr.set_keep_alive_timeout(5);
-  svr.set_read_timeout(5, 0);
-  svr.set_write_timeout(5, 0);
+  int listen_socket = -1;
+  nexuskb::configure_connections(svr, threads, listen_socket);
   svr.Get("/api/v1/search", search);
   svr.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
@@ -219,6 +216,8 @@ int main(int argc, char** argv) {
         res.status = 500;
         res.set_content(nlohmann::json{{"error", what}}.dump(), "application/json");
       });
+  if (!svr.bind_to_port(host, port)) return 1;
+  nexuskb::raise_listen_backlog(listen_socket);
   std::clog << "sqlite_server: listening on http://" << host << ":" << port << "/\n";
-  return svr.listen(host, port) ? 0 : 1;
+  return svr.listen_after_bind() ? 0 : 1;
 }

@@ -1,8 +1,6 @@
 // Server set-up, the route table, error mapping and the index watcher.
 #include "server/http_server.h"
 
-#include <sys/socket.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -18,7 +16,6 @@ namespace nexuskb {
 namespace {
 
 constexpr size_t kMaxPayload = 64 * 1024;  // no route takes a body; keep uploads tiny
-constexpr int kListenBacklog = 1024;
 constexpr const char* kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -57,19 +54,8 @@ HttpServer::HttpServer(ServerConfig config)
       pages_(config_.templates_dir),
       assets_(config_.templates_dir + "/static"),
       cache_(config_.cache_bytes) {
-  const int threads = std::max(1, config_.threads);
-  http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // Without TCP_NODELAY, Nagle plus delayed ACKs add ~40 ms to every keep-alive response.
-  http_.set_tcp_nodelay(true);
-  http_.set_keep_alive_max_count(1000);
-  http_.set_keep_alive_timeout(5);
-  http_.set_read_timeout(5, 0);
-  http_.set_write_timeout(5, 0);
+  configure_connections(http_, config_.threads, listen_socket_);
   http_.set_payload_max_length(kMaxPayload);
-  http_.set_socket_options([this](socket_t sock) {
-    httplib::default_socket_options(sock);
-    listen_socket_ = sock;  // the listening socket, whose backlog bind() raises
-  });
   register_routes();
 }
 
@@ -194,9 +180,7 @@ int HttpServer::bind() {
   } else {
     bound_port_ = http_.bind_to_port(config_.host, port) ? port : -1;
   }
-  // cpp-httplib listens with a backlog of 5: a burst of connections overflows it (the kernel then
-  // falls back to SYN cookies and resets). Listening again on the socket raises it.
-  if (bound_port_ > 0 && listen_socket_ >= 0) ::listen(listen_socket_, kListenBacklog);
+  if (bound_port_ > 0) raise_listen_backlog(listen_socket_);
   return bound_port_;
 }
 

@@ -12,6 +12,7 @@
 
 #include <httplib.h>
 
+#include "server/connection_settings.h"
 #include "server/html_pages.h"
 #include "server/index_snapshot.h"
 #include "server/metrics.h"
@@ -84,7 +85,7 @@ class HttpServer {
   std::atomic<bool> stopping_{false};
   std::thread watcher_;
   int bound_port_ = 0;      // the port bound first (with port 0, the one the system chose)
-  int listen_socket_ = -1;  // set by cpp-httplib's socket-options hook
+  int listen_socket_ = -1;  // set by configure_connections when the socket is created
 };
 
 }  // namespace nexuskb
