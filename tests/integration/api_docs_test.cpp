@@ -2,7 +2,6 @@
 // in server/http_server.cpp (read as source, so new routes are noticed) and against the answers
 // of the real server on the fixture index.
 #include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -16,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/schema.h"
+#include "server/url.h"
 #include "tests/support/test_env.h"
 
 namespace nexuskb {
@@ -91,21 +91,6 @@ std::string normalize_path(const std::string& path) {
   return std::regex_replace(path, std::regex(R"(\{[^}]*\})"), "{}");
 }
 
-std::string percent_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ',') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 class ApiDocsTest : public testing::FixtureServerTest {
  protected:
   static void SetUpTestSuite() {
@@ -168,7 +153,7 @@ class ApiDocsTest : public testing::FixtureServerTest {
   // "name=value" pairs for one parameter: fixture value, else its example (a list repeats).
   static std::vector<std::string> query_pairs(const Parameter& p) {
     std::vector<std::string> pairs;
-    auto pair = [&](const std::string& v) { return p.name + "=" + percent_encode(v); };
+    auto pair = [&](const std::string& v) { return p.name + "=" + url_encode(v); };
     if (auto it = kFixtureValues.find(p.name); it != kFixtureValues.end()) {
       pairs.push_back(pair(it->second));
     } else if (p.example.IsSequence()) {
