@@ -84,36 +84,37 @@ void add_spelling_words(const Xapian::Document& doc, SpellingCounts& spelling) {
   }
 }
 
+// The item's values of facet `f` (schema::kFacets), as its terms, slots and codes spell them.
+std::vector<std::string> facet_values(const ContentItem& it, const s::Facet& f) {
+  if (f.name == "practice") {
+    std::vector<std::string> out;
+    for (int p : it.practices) out.push_back(std::to_string(p));
+    return out;
+  }
+  if (f.name == "actor") return it.actors;
+  if (f.name == "region") return it.regions;
+  if (f.name == "theme") return it.themes;
+  if (f.name == "kind") return {it.kind};
+  if (f.name == "section") return {it.section};
+  return {it.lang};
+}
+
 std::vector<FacetCode> document_codes(const ContentItem& it, const FacetCodes& codes) {
   std::vector<FacetCode> out;
-  auto add = [&](std::string_view facet, const std::string& value) {
-    const int code = codes.code(s::find_facet(facet) - s::kFacets.data(), value);
-    if (code >= 0) out.push_back(static_cast<FacetCode>(code));
-  };
-  for (int p : it.practices) add("practice", std::to_string(p));
-  for (const auto& a : it.actors) add("actor", a);
-  for (const auto& r : it.regions) add("region", r);
-  for (const auto& t : it.themes) add("theme", t);
-  add("kind", it.kind);
-  add("section", it.section);
-  add("lang", it.lang);
+  for (size_t f = 0; f < s::kFacets.size(); ++f) {
+    for (const std::string& v : facet_values(it, s::kFacets[f])) {
+      if (const int code = codes.code(f, v); code >= 0) out.push_back(static_cast<FacetCode>(code));
+    }
+  }
   return out;
 }
 
 FacetCodes corpus_codes(const Corpus& corpus) {
   FacetCodes codes;
-  auto index = [](std::string_view facet) {
-    return static_cast<size_t>(s::find_facet(facet) - s::kFacets.data());
-  };
   for (const CorpusItem& c : corpus.items) {
-    const ContentItem& it = c.item;
-    for (int p : it.practices) codes.add(index("practice"), std::to_string(p));
-    for (const auto& a : it.actors) codes.add(index("actor"), a);
-    for (const auto& r : it.regions) codes.add(index("region"), r);
-    for (const auto& t : it.themes) codes.add(index("theme"), t);
-    codes.add(index("kind"), it.kind);
-    codes.add(index("section"), it.section);
-    codes.add(index("lang"), it.lang);
+    for (size_t f = 0; f < s::kFacets.size(); ++f) {
+      for (const std::string& v : facet_values(c.item, s::kFacets[f])) codes.add(f, v);
+    }
   }
   codes.finish();
   return codes;
@@ -163,26 +164,15 @@ Xapian::Document make_document(const CorpusItem& c, const FacetCodes& codes,
   const std::string uid = term(s::kPrefixUid, it.id + ":" + it.lang);
   doc.add_boolean_term(uid);
   doc.add_boolean_term(term(s::kPrefixItem, it.id));
-  doc.add_boolean_term(term(s::kPrefixKind, it.kind));
-  doc.add_boolean_term(term(s::kPrefixSection, it.section));
-  doc.add_boolean_term(term(s::kPrefixLang, it.lang));
-  for (const auto& a : it.actors) doc.add_boolean_term(term(s::kPrefixActor, a));
-  for (const auto& r : it.regions) doc.add_boolean_term(term(s::kPrefixRegion, r));
-  for (const auto& t : it.themes) doc.add_boolean_term(term(s::kPrefixTheme, t));
-  std::vector<std::string> practices;
-  for (int p : it.practices) {
-    practices.push_back(std::to_string(p));
-    doc.add_boolean_term(term(s::kPrefixPractice, std::to_string(p)));
+  // Each facet: a boolean filter term per value, and its slot (one value, or the sorted values
+  // packed) for the built-in spies that remote shards use.
+  for (const s::Facet& f : s::kFacets) {
+    const std::vector<std::string> values = facet_values(it, f);
+    for (const std::string& v : values) doc.add_boolean_term(term(f.prefix, v));
+    doc.add_value(f.slot, pack_values(values));
   }
   if (it.number) doc.add_term(term(s::kPrefixNumber, std::to_string(*it.number)), 1);
 
-  doc.add_value(s::kSlotLang, it.lang);
-  doc.add_value(s::kSlotKind, it.kind);
-  doc.add_value(s::kSlotSection, it.section);
-  doc.add_value(s::kSlotActors, pack_values(it.actors));
-  doc.add_value(s::kSlotRegions, pack_values(it.regions));
-  doc.add_value(s::kSlotThemes, pack_values(it.themes));
-  doc.add_value(s::kSlotPractices, pack_values(practices));
   doc.add_value(s::kSlotSortNumber, Xapian::sortable_serialise(sort_number(it)));
   doc.add_value(s::kSlotItemId, it.id);
   stored.html.clear();  // the body HTML lives in its own slot, read only for item pages
