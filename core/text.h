@@ -21,6 +21,9 @@ std::vector<std::string> unpack_values(std::string_view packed);
 // Lower-cases ASCII letters only (facet keys are ASCII).
 std::string ascii_lower(std::string_view s);
 
+// The current time in UTC as ISO 8601 ("2026-11-26T02:52:42Z").
+std::string utc_now();
+
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view s);
 

@@ -2,8 +2,6 @@
 #include "indexer/document_builder.h"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 
 #include "core/schema.h"
 #include "core/stopwords.h"
@@ -118,13 +116,6 @@ FacetCodes corpus_codes(const Corpus& corpus) {
   }
   codes.finish();
   return codes;
-}
-
-std::string utc_now() {
-  auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return stamp;
 }
 
 void set_schema_metadata(Xapian::WritableDatabase& db, const BuildContext& build) {

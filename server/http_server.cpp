@@ -4,11 +4,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
+#include "core/text.h"
 #include "server/json_render.h"
 #include "server/metrics.h"
 
@@ -25,13 +25,6 @@ bool is_api_path(const std::string& path) {
 }
 
 thread_local std::chrono::steady_clock::time_point t_request_started;
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return stamp;
-}
 
 std::string cache_metrics(const ResponseCache& cache) {
   std::ostringstream out;

@@ -40,8 +40,8 @@ struct IndexSnapshot {
 };
 
 // One consistent view of the index for a request: a snapshot and this thread's databases of that
-// same generation. Valid on this thread until its next call to IndexHandle::open(), database()
-// or terms_database(), which may reopen them: take one view per request and pass it along.
+// same generation. Valid on this thread until its next call to IndexHandle::open() or database(),
+// which may reopen them: take one view per request and pass it along.
 struct IndexView {
   std::shared_ptr<const IndexSnapshot> snapshot;
   Xapian::Database& db;     // the searchable database (one index, or all shards)
@@ -56,9 +56,8 @@ class IndexHandle {
 
   // The current snapshot with this thread's databases, opened for that snapshot's generation.
   IndexView open();
-  // Shorthands for open().db and open().terms.
+  // Shorthand for open().db.
   Xapian::Database& database() { return open().db; }
-  Xapian::Database& terms_database() { return open().terms; }
   std::shared_ptr<const IndexSnapshot> snapshot() const;
 
   // Re-resolves the path; opens the new index if it changed. Returns true when it switched.
