@@ -1,8 +1,10 @@
 // The index schema shared by indexer and server: term prefixes, value slots, metadata keys.
 //
-// One Xapian document per (item, language). Ranking, totals and facet counts all count these
-// documents, which are the unit a user clicks; passages live inside the document data and the
-// best one is chosen at query time for the hits on the page only.
+// One Xapian document per item, holding every language version of it (each version's text indexed
+// with its own stemmer). Ranking, totals and facet counts all count these documents, which are the
+// unit a user clicks, and the `lang` facet counts the items available in each language. Passages
+// live inside the document data; the best one, and the version to show, are chosen at query time
+// for the hits on the page only.
 #pragma once
 
 #include <array>
@@ -13,26 +15,26 @@
 namespace nexuskb::schema {
 
 // Bump when prefixes, slots or the document data layout change; the server refuses other versions.
-inline constexpr std::string_view kSchemaVersion = "4";
+inline constexpr std::string_view kSchemaVersion = "5";
 inline constexpr std::string_view kMetaSchemaVersion = "nexuskb.schema_version";
 inline constexpr std::string_view kMetaBuiltAt = "nexuskb.built_at";
 inline constexpr std::string_view kMetaTaxonomy = "nexuskb.taxonomy";  // taxonomy as JSON
 // The facet code table (core/facet_codes.h) as JSON.
 inline constexpr std::string_view kMetaFacetCodes = "nexuskb.facet_codes";
-// Every document's [id, lang, title, practice number or 0], so that the server starts without
+// Every version's [id, lang, title, practice number or 0], so that the server starts without
 // reading every document.
 inline constexpr std::string_view kMetaTitles = "nexuskb.titles";
 
 // Term prefixes (Xapian conventions: Q unique id, S title, Z stemmed, X... boolean filters).
-inline constexpr std::string_view kPrefixUid = "Q";        // Q<id>:<lang>, one per document
-inline constexpr std::string_view kPrefixItem = "XI";      // XI<id>, shared by translations
+inline constexpr std::string_view kPrefixUid = "Q";        // Q<id>, one per document (item)
+inline constexpr std::string_view kPrefixItem = "XI";      // XI<id>
 inline constexpr std::string_view kPrefixTitle = "S";      // title words (free text)
 inline constexpr std::string_view kPrefixKind = "XK";      // kind key
 inline constexpr std::string_view kPrefixSection = "XE";   // section key
 inline constexpr std::string_view kPrefixActor = "XA";     // actor keys (multi)
 inline constexpr std::string_view kPrefixRegion = "XR";    // region keys (multi)
 inline constexpr std::string_view kPrefixTheme = "XT";     // theme keys (multi)
-inline constexpr std::string_view kPrefixLang = "XL";      // language code
+inline constexpr std::string_view kPrefixLang = "XL";      // languages the item exists in (multi)
 inline constexpr std::string_view kPrefixPractice = "XP";  // practice numbers the item is about
 // The item's own good-practice number. Indexed with wdf 1 (not boolean) so a query naming
 // "GP 23" can weight it and put that practice first.
@@ -43,7 +45,7 @@ inline constexpr std::string_view kPrefixNumber = "XN";
 // multi-valued facets hold the document's sorted values packed with kPackSeparator, the built-in
 // ValueCountMatchSpy counts each combination and the server expands them into per-value counts.
 enum Slot : Xapian::valueno {
-  kSlotLang = 0,           // "en"
+  kSlotLang = 0,           // packed "ar|en|fr": the languages the item exists in
   kSlotKind = 1,           // "practice"
   kSlotSection = 2,        // "legal-considerations"
   kSlotActors = 3,         // packed "fiu|judiciary"
@@ -52,8 +54,8 @@ enum Slot : Xapian::valueno {
   kSlotPractices = 6,      // packed decimal numbers "1|2|23"
   kSlotSortNumber = 7,     // sortable_serialise(number, or 1000 + lowest practice, or 1e6)
   kSlotItemId = 8,         // item id
-  kSlotHtml = 9,           // rendered body HTML (kept out of the data so hit lists parse less)
-  kSlotPassageTexts = 10,  // the passages' plain texts (core/stored_item.h), read one at a time
+  kSlotHtml = 9,           // each version's body HTML, packed (core/stored_item.h)
+  kSlotPassageTexts = 10,  // every version's passage texts, packed, read one at a time
   kSlotFacetCodes = 11,    // every facet value of the document as 2-byte codes (facet_codes.h)
 };
 inline constexpr char kPackSeparator = '|';
@@ -73,7 +75,7 @@ inline constexpr std::array<Facet, 7> kFacets{{
     {"kind", kPrefixKind, kSlotKind, false},
     {"section", kPrefixSection, kSlotSection, false},
     {"theme", kPrefixTheme, kSlotThemes, true},
-    {"lang", kPrefixLang, kSlotLang, false},
+    {"lang", kPrefixLang, kSlotLang, true},
 }};
 
 // Returns the facet named `name`, or nullptr.

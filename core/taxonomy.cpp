@@ -103,6 +103,12 @@ const SourceDocument* Taxonomy::document(const std::string& key) const {
   return it == documents_.end() ? nullptr : &it->second;
 }
 
+std::string Taxonomy::practice_label(const std::string& lang) const {
+  if (lang == "fr") return "Bonne pratique";
+  if (lang == "ar") return "الممارسة الجيدة";
+  return "Good practice";
+}
+
 std::string Taxonomy::value_label(const std::string& facet, const std::string& key,
                                   const std::string& lang) const {
   if (facet == "practice") {

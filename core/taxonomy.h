@@ -51,6 +51,8 @@ class Taxonomy {
   const std::vector<FacetDefinition>& facets() const { return facets_; }
   const std::map<std::string, SourceDocument>& documents() const { return documents_; }
 
+  // Label of the practice facet in `lang` (it has no taxonomy entry: its values are numbers).
+  std::string practice_label(const std::string& lang) const;
   // Label of a facet value in `lang` (practice values are "GP <n>").
   std::string value_label(const std::string& facet, const std::string& key,
                           const std::string& lang) const;

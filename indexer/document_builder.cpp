@@ -2,6 +2,7 @@
 #include "indexer/document_builder.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/schema.h"
 #include "core/stopwords.h"
@@ -83,7 +84,10 @@ void add_spelling_words(const Xapian::Document& doc, SpellingCounts& spelling) {
 }
 
 // The item's values of facet `f` (schema::kFacets), as its terms, slots and codes spell them.
-std::vector<std::string> facet_values(const ContentItem& it, const s::Facet& f) {
+// `languages` are the languages the item exists in. Every facet of the table has its branch:
+// a facet without one is a programming error, reported when the first document is built.
+std::vector<std::string> facet_values(const ContentItem& it, const std::vector<std::string>& languages,
+                                      const s::Facet& f) {
   if (f.name == "practice") {
     std::vector<std::string> out;
     for (int p : it.practices) out.push_back(std::to_string(p));
@@ -94,24 +98,58 @@ std::vector<std::string> facet_values(const ContentItem& it, const s::Facet& f) 
   if (f.name == "theme") return it.themes;
   if (f.name == "kind") return {it.kind};
   if (f.name == "section") return {it.section};
-  return {it.lang};
+  if (f.name == "lang") return languages;
+  throw std::logic_error("facet '" + std::string(f.name) + "' has no source in content items");
 }
 
-std::vector<FacetCode> document_codes(const ContentItem& it, const FacetCodes& codes) {
+std::vector<std::string> languages_of(const std::vector<const CorpusItem*>& versions) {
+  std::vector<std::string> out;
+  for (const CorpusItem* v : versions) out.push_back(v->item.lang);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<FacetCode> document_codes(const std::vector<const CorpusItem*>& versions,
+                                      const FacetCodes& codes) {
   std::vector<FacetCode> out;
+  const std::vector<std::string> languages = languages_of(versions);
   for (size_t f = 0; f < s::kFacets.size(); ++f) {
-    for (const std::string& v : facet_values(it, s::kFacets[f])) {
+    for (const std::string& v : facet_values(versions.front()->item, languages, s::kFacets[f])) {
       if (const int code = codes.code(f, v); code >= 0) out.push_back(static_cast<FacetCode>(code));
     }
   }
   return out;
 }
 
-FacetCodes corpus_codes(const Corpus& corpus) {
+// Each item's versions (corpus indices) in schema::kLanguages order; items in corpus order.
+std::vector<std::vector<size_t>> group_versions(const Corpus& corpus) {
+  std::vector<std::vector<size_t>> out;
+  for (size_t i = 0; i < corpus.items.size(); ++i) {
+    if (out.empty() || corpus.items[out.back().front()].item.id != corpus.items[i].item.id) {
+      out.emplace_back();
+    }
+    out.back().push_back(i);
+  }
+  auto rank = [](const std::string& lang) {
+    return std::find(s::kLanguages.begin(), s::kLanguages.end(), lang) - s::kLanguages.begin();
+  };
+  for (auto& group : out) {
+    std::stable_sort(group.begin(), group.end(), [&](size_t a, size_t b) {
+      return rank(corpus.items[a].item.lang) < rank(corpus.items[b].item.lang);
+    });
+  }
+  return out;
+}
+
+FacetCodes corpus_codes(const Corpus& corpus, const std::vector<std::vector<size_t>>& documents) {
   FacetCodes codes;
-  for (const CorpusItem& c : corpus.items) {
+  for (const auto& group : documents) {
+    std::vector<const CorpusItem*> versions;
+    for (size_t i : group) versions.push_back(&corpus.items[i]);
+    const std::vector<std::string> languages = languages_of(versions);
     for (size_t f = 0; f < s::kFacets.size(); ++f) {
-      for (const std::string& v : facet_values(c.item, s::kFacets[f])) codes.add(f, v);
+      for (const std::string& v : facet_values(versions.front()->item, languages, s::kFacets[f]))
+        codes.add(f, v);
     }
   }
   codes.finish();
@@ -127,38 +165,57 @@ void set_schema_metadata(Xapian::WritableDatabase& db, const BuildContext& build
 }  // namespace
 
 BuildContext::BuildContext(const Corpus& c)
-    : corpus(c), codes(corpus_codes(c)), built_at(utc_now()) {}
+    : corpus(c),
+      documents(group_versions(c)),
+      codes(corpus_codes(c, documents)),
+      built_at(utc_now()) {}
 
-Xapian::Document make_document(const CorpusItem& c, const FacetCodes& codes,
-                               Xapian::TermGenerator& generator, SpellingCounts* spelling) {
-  const ContentItem& it = c.item;
+std::vector<const CorpusItem*> BuildContext::versions(size_t document) const {
+  std::vector<const CorpusItem*> out;
+  for (size_t i : documents[document]) out.push_back(&corpus.items[i]);
+  return out;
+}
+
+Xapian::Document make_document(const std::vector<const CorpusItem*>& versions,
+                               const FacetCodes& codes, Xapian::TermGenerator& generator,
+                               SpellingCounts* spelling) {
+  const ContentItem& it = versions.front()->item;  // translations agree on every facet
   Xapian::Document doc;
   generator.set_document(doc);
-  generator.set_stemmer(Xapian::Stem(std::string(s::stemmer_name(it.lang))));
-  generator.set_stopper(&stopper_for(it.lang));
-
-  generator.index_text(it.title, kTitleWeight);
-  generator.index_text(it.title, 1, std::string(s::kPrefixTitle));
-  generator.increase_termpos(kFieldGap);
-  generator.index_text(it.summary, kSummaryWeight);
-  StoredItem stored = stored_item(c);
-  for (size_t i = 0; i < c.body.passages.size(); ++i) {
-    const Passage& p = c.body.passages[i];
+  StoredDocument stored;
+  std::vector<std::string> html;
+  for (const CorpusItem* c : versions) {
+    const ContentItem& v = c->item;
+    generator.set_stemmer(Xapian::Stem(std::string(s::stemmer_name(v.lang))));
+    generator.set_stopper(&stopper_for(v.lang));
+    StoredItem version = stored_item(*c);
     generator.increase_termpos(kFieldGap);
-    // Positions map matches back to passages at query time (see SearchService).
-    stored.passages[i].first_pos = generator.get_termpos() + 1;
-    if (!p.heading.empty()) generator.index_text(p.heading, kHeadingWeight);
+    version.title_pos = generator.get_termpos() + 1;
+    generator.index_text(v.title, kTitleWeight);
+    generator.index_text(v.title, 1, std::string(s::kPrefixTitle));
     generator.increase_termpos(kFieldGap);
-    generator.index_text(p.text);
+    generator.index_text(v.summary, kSummaryWeight);
+    for (size_t i = 0; i < c->body.passages.size(); ++i) {
+      const Passage& p = c->body.passages[i];
+      generator.increase_termpos(kFieldGap);
+      // Positions map matches back to passages at query time (see SearchService).
+      version.passages[i].first_pos = generator.get_termpos() + 1;
+      if (!p.heading.empty()) generator.index_text(p.heading, kHeadingWeight);
+      generator.increase_termpos(kFieldGap);
+      generator.index_text(p.text);
+    }
+    version.html.clear();  // the body HTML lives in its own slot, read only for item pages
+    html.push_back(c->body.html);
+    stored.versions.push_back(std::move(version));
   }
 
-  const std::string uid = term(s::kPrefixUid, it.id + ":" + it.lang);
-  doc.add_boolean_term(uid);
+  doc.add_boolean_term(term(s::kPrefixUid, it.id));
   doc.add_boolean_term(term(s::kPrefixItem, it.id));
   // Each facet: a boolean filter term per value, and its slot (one value, or the sorted values
   // packed) for the built-in spies that remote shards use.
+  const std::vector<std::string> languages = languages_of(versions);
   for (const s::Facet& f : s::kFacets) {
-    const std::vector<std::string> values = facet_values(it, f);
+    const std::vector<std::string> values = facet_values(it, languages, f);
     for (const std::string& v : values) doc.add_boolean_term(term(f.prefix, v));
     doc.add_value(f.slot, pack_values(values));
   }
@@ -166,22 +223,25 @@ Xapian::Document make_document(const CorpusItem& c, const FacetCodes& codes,
 
   doc.add_value(s::kSlotSortNumber, Xapian::sortable_serialise(sort_number(it)));
   doc.add_value(s::kSlotItemId, it.id);
-  stored.html.clear();  // the body HTML lives in its own slot, read only for item pages
-  doc.add_value(s::kSlotHtml, c.body.html);
-  doc.add_value(s::kSlotPassageTexts, pack_passage_texts(stored.passages));
-  doc.add_value(s::kSlotFacetCodes, encode_facet_codes(document_codes(it, codes)));
+  doc.add_value(s::kSlotHtml, pack_texts(html));
+  std::vector<std::string> passage_texts;
+  for (const StoredItem& v : stored.versions) {
+    for (const StoredPassage& p : v.passages) passage_texts.push_back(p.text);
+  }
+  doc.add_value(s::kSlotPassageTexts, pack_texts(passage_texts));
+  doc.add_value(s::kSlotFacetCodes, encode_facet_codes(document_codes(versions, codes)));
   doc.set_data(stored.to_data());
   if (spelling) add_spelling_words(doc, *spelling);
   return doc;
 }
 
 void write_documents(Xapian::WritableDatabase& db, const BuildContext& build,
-                     const std::vector<size_t>& items, SpellingCounts& spelling) {
+                     const std::vector<size_t>& documents, SpellingCounts& spelling) {
   Xapian::TermGenerator generator;
   generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   size_t pending = 0;
-  for (size_t i : items) {
-    db.add_document(make_document(build.corpus.items[i], build.codes, generator, &spelling));
+  for (size_t d : documents) {
+    db.add_document(make_document(build.versions(d), build.codes, generator, &spelling));
     // Xapian buffers 10,000 documents by default; flushing more often is faster (smaller
     // in-memory posting maps to merge) and halves the memory. Measured at 200k passages.
     if (++pending == kDocumentsPerFlush) {

@@ -45,7 +45,7 @@ void write_meta(const fs::path& path, const BuildContext& build,
 void build_single(const fs::path& building, const fs::path& compacted, unsigned threads,
                   const BuildContext& build) {
   fs::create_directories(building);
-  const size_t n = build.corpus.items.size();
+  const size_t n = build.documents.size();
   const size_t parts = std::max<size_t>(1, std::min<size_t>(threads, n));
   std::vector<SpellingCounts> spelling(parts);
   std::vector<std::function<void()>> jobs;
@@ -80,7 +80,7 @@ void build_shards(const fs::path& building, const fs::path& compacted, int count
   for (int k = 0; k < count; ++k) {
     jobs.push_back([&, k] {
       std::vector<size_t> items;
-      for (size_t i = k; i < build.corpus.items.size(); i += count) items.push_back(i);
+      for (size_t i = k; i < build.documents.size(); i += count) items.push_back(i);
       const std::string name = "shard-" + std::to_string(k);
       Xapian::WritableDatabase db((building / name).string(), kBuildFlags);
       write_documents(db, build, items, spelling[k]);
@@ -121,6 +121,8 @@ int run_indexer(const IndexerConfig& config, std::ostream& out, std::ostream& er
   fs::path building, compacted;
   try {
     if (!target.parent_path().empty()) fs::create_directories(target.parent_path());
+    const IndexWriterLock lock(target);  // one writer per index path; held until published
+    remove_stale_leftovers(target);
     building = fresh_sibling(target, "tmp");
     compacted = fresh_sibling(target, "v");
     const BuildContext build(corpus.value());

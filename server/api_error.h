@@ -1,6 +1,7 @@
 // Request failures as values: an HTTP status plus the JSON error body of the API contract.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
@@ -27,6 +28,21 @@ class Expected {
 
  private:
   std::variant<T, ApiError> state_;
+};
+
+// The index could not answer for now: a remote shard is down or too slow, or every search worker
+// stayed busy. Thrown through the search service (it is exceptional, and every route that searches
+// must answer it the same way); the server answers 503 with Retry-After and this message.
+class Unavailable : public std::runtime_error {
+ public:
+  Unavailable(std::string code, const std::string& message, int retry_after_seconds = 1)
+      : std::runtime_error(message), code_(std::move(code)), retry_after_(retry_after_seconds) {}
+  const std::string& code() const { return code_; }
+  int retry_after() const { return retry_after_; }
+
+ private:
+  std::string code_;
+  int retry_after_;
 };
 
 inline ApiError bad_parameter(std::string code, std::string parameter, std::string message) {

@@ -30,7 +30,7 @@ FacetCounter::FacetCounter(const FacetCodes& codes,
   }
 }
 
-void FacetCounter::operator()(const Xapian::Document& doc, double) {
+void FacetCounter::operator()(const Xapian::Document& doc, double weight) {
   const std::string encoded = doc.get_value(s::kSlotFacetCodes);
   const size_t n = facet_code_count(encoded);
   uint32_t satisfied = 0;
@@ -39,7 +39,10 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
     if (c < group_bit_.size()) satisfied |= group_bit_[c];
   }
   const bool all = satisfied == all_groups_;
-  if (all) ++matching_all_;
+  if (all) {
+    ++matching_all_;
+    if (weight >= top_tier_weight_) ++matching_all_top_tier_;
+  }
   for (size_t i = 0; i < n; ++i) {
     const FacetCode c = facet_code_at(encoded, i);
     if (c >= counts_.size()) continue;

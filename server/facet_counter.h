@@ -31,6 +31,10 @@ class FacetCounter : public Xapian::MatchSpy {
 
   // Documents seen that satisfy every group: the exact total of the filtered search.
   Xapian::doccount matching_all() const { return matching_all_; }
+  // Of those, the documents whose weight is at least `weight` (set before the match): with the
+  // query's all-words bonus, the items that have every word.
+  void set_top_tier_weight(double weight) { top_tier_weight_ = weight; }
+  Xapian::doccount matching_all_top_tier() const { return matching_all_top_tier_; }
   // value -> count (non-zero only) of facet schema::kFacets[facet].
   std::map<std::string, Xapian::doccount> counts(size_t facet) const;
 
@@ -46,6 +50,8 @@ class FacetCounter : public Xapian::MatchSpy {
   uint32_t all_groups_ = 0;
   std::vector<Xapian::doccount> counts_;  // per code
   Xapian::doccount matching_all_ = 0;
+  double top_tier_weight_ = 0;
+  Xapian::doccount matching_all_top_tier_ = 0;
 };
 
 }  // namespace nexuskb

@@ -121,6 +121,12 @@ void HttpServer::register_routes() {
         std::string what = "unknown error";
         try {
           std::rethrow_exception(ep);
+        } catch (const Unavailable& e) {
+          // Expected in operation (a shard down, every worker busy): a 503 the client can retry.
+          res.set_header("Retry-After", std::to_string(e.retry_after()));
+          ApiError error{503, e.code(), e.what(), ""};
+          return is_api_path(req.path) ? send_json_error(res, error)
+                                       : send_html_error(req, res, error);
         } catch (const Xapian::Error& e) {
           what = e.get_description();
         } catch (const std::exception& e) {

@@ -11,12 +11,23 @@ namespace nexuskb {
 namespace {
 
 struct ThreadDatabase {
-  const IndexHandle* owner = nullptr;
+  uint64_t owner = 0;  // IndexHandle id; 0: none
   uint64_t generation = 0;
   std::unique_ptr<Xapian::Database> db;
   std::unique_ptr<Xapian::Database> terms;  // null when the same as db
 };
 thread_local ThreadDatabase t_database;
+std::atomic<uint64_t> g_next_handle_id{1};
+
+// The contents of `resolved` when it is a stub file, else empty: a stub edited in place (a shard
+// added or moved) keeps its path, so its text tells whether the index changed.
+std::string stub_text_of(const std::string& resolved) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(resolved, ec)) return {};
+  std::ifstream in(resolved);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return text;
+}
 
 }  // namespace
 
@@ -59,7 +70,8 @@ bool stub_has_remote(const std::string& resolved) {
   return false;
 }
 
-IndexHandle::IndexHandle(std::string path) : path_(std::move(path)) {
+IndexHandle::IndexHandle(std::string path)
+    : path_(std::move(path)), id_(g_next_handle_id.fetch_add(1)) {
   snapshot_ = load(generation_.load());
 }
 
@@ -91,6 +103,7 @@ std::shared_ptr<const IndexSnapshot> IndexHandle::load(uint64_t generation) cons
   auto snap = std::make_shared<IndexSnapshot>();
   snap->generation = generation;
   snap->resolved_path = resolved;
+  snap->stub_text = stub_text_of(resolved);
   snap->terms_path = terms_path;
   snap->sharded = terms_path != resolved;
   snap->remote = snap->sharded && stub_has_remote(resolved);
@@ -116,11 +129,11 @@ std::shared_ptr<const IndexSnapshot> IndexHandle::load(uint64_t generation) cons
 
 IndexView IndexHandle::open() {
   auto snap = snapshot();
-  if (t_database.owner != this || t_database.generation != snap->generation || !t_database.db) {
+  if (t_database.owner != id_ || t_database.generation != snap->generation || !t_database.db) {
     t_database.db = std::make_unique<Xapian::Database>(snap->resolved_path);
     t_database.terms =
         snap->sharded ? std::make_unique<Xapian::Database>(snap->terms_path) : nullptr;
-    t_database.owner = this;
+    t_database.owner = id_;
     t_database.generation = snap->generation;
   }
   Xapian::Database& db = *t_database.db;
@@ -132,11 +145,24 @@ std::shared_ptr<const IndexSnapshot> IndexHandle::snapshot() const {
   return snapshot_;
 }
 
+void IndexHandle::reconnect_this_thread() {
+  if (t_database.owner != id_) return;
+  t_database = ThreadDatabase{};
+}
+
 bool IndexHandle::refresh(std::string& error) {
+  // One refresh at a time: two interleaved refreshes could otherwise put an older index back in
+  // service after a newer one (a slow load finishing last).
+  std::lock_guard serial(refresh_mutex_);
   const std::string resolved = resolve_index_path(path_);
-  if (resolved.empty() || resolved == snapshot()->resolved_path) return false;
+  if (resolved.empty()) return false;
+  const auto current = snapshot();
+  if (resolved == current->resolved_path && stub_text_of(resolved) == current->stub_text) {
+    return false;
+  }
   try {
-    auto fresh = load(generation_.fetch_add(1) + 1);
+    auto fresh = load(generation_.load() + 1);
+    generation_.store(fresh->generation);
     std::lock_guard lock(mutex_);
     snapshot_ = std::move(fresh);
     return true;

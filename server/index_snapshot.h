@@ -27,6 +27,7 @@ struct TitleEntry {
 struct IndexSnapshot {
   uint64_t generation = 0;
   std::string resolved_path;  // what the index path pointed at when opened
+  std::string stub_text;      // the stub file's contents when resolved_path is a stub file
   std::string terms_path;     // the database holding metadata, spelling and synonyms
   bool sharded = false;       // resolved_path is a stub listing several databases
   bool remote = false;        // some shard is served by xapian-tcpsrv (only built-in spies work)
@@ -60,15 +61,23 @@ class IndexHandle {
   Xapian::Database& database() { return open().db; }
   std::shared_ptr<const IndexSnapshot> snapshot() const;
 
-  // Re-resolves the path; opens the new index if it changed. Returns true when it switched.
-  // Errors leave the current index in service and are returned in `error`.
+  // Re-resolves the path; opens the new index if it changed (another target, or a stub file whose
+  // contents changed). Returns true when it switched. Errors leave the current index in service
+  // and are returned in `error`. Calls are serialised (the watcher and SIGHUP may race), so
+  // generations only grow and the newest index always ends up in service.
   bool refresh(std::string& error);
+
+  // Drops the calling thread's databases so that the next open() reconnects: after a
+  // Xapian::NetworkError, a remote shard's connection is dead for good.
+  void reconnect_this_thread();
   const std::string& path() const { return path_; }
 
  private:
   std::shared_ptr<const IndexSnapshot> load(uint64_t generation) const;
 
   std::string path_;
+  const uint64_t id_;  // process-unique: per-thread databases are keyed by it, not by address
+  std::mutex refresh_mutex_;
   mutable std::mutex mutex_;
   std::shared_ptr<const IndexSnapshot> snapshot_;
   std::atomic<uint64_t> generation_{1};

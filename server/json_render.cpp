@@ -20,6 +20,8 @@ nlohmann::json to_json(const SearchHit& h) {
           {"themes", it.themes},
           {"practices", it.practices},
           {"verified", it.verified},
+          {"other_languages", h.other_languages},
+          {"all_words", h.all_words},
           {"score", h.score}};
 }
 
@@ -30,6 +32,7 @@ nlohmann::json to_json(const SearchResult& r) {
        r.corrected_query.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.corrected_query)},
       {"correction_applied", r.correction_applied},
       {"total", r.total},
+      {"total_all_words", r.total_all_words},
       {"exhaustive", r.exhaustive},
       {"page", r.page},
       {"per_page", r.per_page},

@@ -20,6 +20,12 @@ constexpr unsigned kParseFlags =
     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
     Xapian::QueryParser::FLAG_PURE_NOT;
 constexpr double kPracticeBoost = 40.0;
+// Wildcards are the one query shape whose cost grows with the index: each expands to at most
+// kMaxWildcardExpansion terms (the most frequent), at most kMaxWildcards of them keep their `*`,
+// and a wildcard needs kMinWildcardPrefix letters before it; the rest are searched as words.
+constexpr unsigned kMaxWildcardExpansion = 40;
+constexpr size_t kMaxWildcards = 4;
+constexpr size_t kMinWildcardPrefix = 2;
 constexpr size_t kMaxSynonymWords = 4;
 constexpr double kOtherLanguageWeight = 0.8;
 // Stands in the query text for a synonym span until the parser asks SynonymField for its query.
@@ -96,6 +102,42 @@ std::string strip_dangling_operators(const std::string& text) {
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
   return out;
 }
+
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+std::string bound_wildcards(const std::string& text) {
+  std::string out;
+  size_t kept = 0, start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find_first_of(" \t\n", start);
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(start, end - start);
+    if (word.size() > 1 && word.back() == '*') {
+      std::string_view stem(word.data(), word.size() - 1);
+      if (const size_t colon = stem.rfind(':'); colon != std::string_view::npos)
+        stem.remove_prefix(colon + 1);
+      while (!stem.empty() && (stem.front() == '+' || stem.front() == '-' || stem.front() == '('))
+        stem.remove_prefix(1);
+      if (utf8_length(stem) < kMinWildcardPrefix || kept == kMaxWildcards) {
+        word.pop_back();
+      } else {
+        ++kept;
+      }
+    }
+    out += word;
+    if (end < text.size()) out += text[end];
+    start = end + 1;
+  }
+  return out;
+}
+
+namespace {
 
 // NEAR and ADJ (also as NEAR/5) take single terms: their operands are never expanded.
 bool is_positional_operator(const std::string& w) {
@@ -241,11 +283,11 @@ std::vector<int> extract_practice_mentions(std::string& text) {
   return numbers;
 }
 
-Xapian::Query QueryBuilder::expand_synonyms(const std::string& text,
-                                            const std::string& lang) const {
+Xapian::Query QueryBuilder::expand_synonyms(const std::string& text, const std::string& lang,
+                                            Xapian::Query::op default_op) const {
   const SynonymSpans spans = find_synonym_spans(terms_db_, text, lang);
   if (spans.members.empty()) return Xapian::Query();
-  Xapian::QueryParser qp = parser(lang);
+  Xapian::QueryParser qp = parser(lang, default_op);
   std::vector<Xapian::Query> synonyms;
   for (const std::vector<std::string>& members : spans.members) {
     std::vector<Xapian::Query> parsed;
@@ -266,13 +308,15 @@ Xapian::Query QueryBuilder::expand_synonyms(const std::string& text,
   return qp.parse_query(spans.text, kParseFlags);
 }
 
-Xapian::QueryParser QueryBuilder::parser(const std::string& lang) const {
+Xapian::QueryParser QueryBuilder::parser(const std::string& lang,
+                                         Xapian::Query::op default_op) const {
   Xapian::QueryParser qp;
   qp.set_database(db_);
   qp.set_stemmer(Xapian::Stem(std::string(s::stemmer_name(lang))));
   qp.set_stopper(&stopper_for(lang));
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-  qp.set_default_op(match_any_ ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+  qp.set_max_expansion(kMaxWildcardExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  qp.set_default_op(default_op);
   qp.add_prefix("title", std::string(s::kPrefixTitle));
   for (const s::Facet& f : s::kFacets)
     qp.add_boolean_prefix(std::string(f.name), std::string(f.prefix));
@@ -280,8 +324,9 @@ Xapian::QueryParser QueryBuilder::parser(const std::string& lang) const {
 }
 
 Xapian::Query QueryBuilder::parse_language(const std::string& text, const std::string& lang,
-                                           unsigned flags, std::string* corrected) const {
-  Xapian::QueryParser qp = parser(lang);
+                                           unsigned flags, std::string* corrected,
+                                           Xapian::Query::op default_op) const {
+  Xapian::QueryParser qp = parser(lang, default_op);
   const bool separate_spelling = corrected && &terms_db_ != &db_;
   Xapian::Query q = qp.parse_query(
       text, separate_spelling ? flags & ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION : flags);
@@ -297,47 +342,60 @@ Xapian::Query QueryBuilder::parse_language(const std::string& text, const std::s
   return q;
 }
 
-Xapian::Query QueryBuilder::text_query(const std::string& text, bool& syntax_fallback,
-                                       std::string* corrected,
-                                       const std::string& preferred_lang) const {
+Xapian::Query QueryBuilder::reading(const std::string& text, const std::string& lang,
+                                    Xapian::Query::op default_op, bool& syntax_fallback,
+                                    std::string* corrected) const {
+  Xapian::Query plain, wide;
+  const unsigned flags =
+      kParseFlags | (corrected ? Xapian::QueryParser::FLAG_SPELLING_CORRECTION : 0);
+  try {
+    plain = parse_language(text, lang, flags, corrected, default_op);
+    try {
+      wide = expand_synonyms(text, lang, default_op);
+    } catch (const Xapian::QueryParserError&) {
+      // The query is fine without synonyms: search it so rather than fail.
+    } catch (const Xapian::UnimplementedError&) {
+    }
+  } catch (const Xapian::QueryParserError&) {
+    // Malformed syntax is not the user's fault: read the words as plain words.
+    syntax_fallback = true;
+    plain = parse_language(plain_words(text), lang, 0, nullptr, default_op);
+  }
+  if (plain.empty()) return plain;
+  if (wide.empty() || wide.get_description() == plain.get_description()) return plain;
+  // Synonym matches find documents; exact matches add weight on top, so they rank first.
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, wide, plain);
+}
+
+TextQueries QueryBuilder::text_query(const std::string& text, bool& syntax_fallback,
+                                     std::string* corrected,
+                                     const std::string& preferred_lang) const {
   if (!is_well_formed(text)) {
     syntax_fallback = true;
     return text_query(plain_words(text), syntax_fallback, corrected, preferred_lang);
   }
-  std::vector<Xapian::Query> per_language;
+  // Each language reads the text with its own stemmer; readings that come out the same (a name,
+  // an acronym, a number) are searched once.
+  std::vector<Xapian::Query> all, any;
+  std::vector<std::string> seen;
   for (std::string_view lang_view : s::kLanguages) {
     const std::string lang(lang_view);
-    Xapian::Query plain, wide;
     std::string* want_correction = (corrected && lang == preferred_lang) ? corrected : nullptr;
-    unsigned flags =
-        kParseFlags | (want_correction ? Xapian::QueryParser::FLAG_SPELLING_CORRECTION : 0);
-    try {
-      plain = parse_language(text, lang, flags, want_correction);
-      try {
-        wide = expand_synonyms(text, lang);
-      } catch (const Xapian::QueryParserError&) {
-        // The query is fine without synonyms: search it so rather than fail.
-      } catch (const Xapian::UnimplementedError&) {
-      }
-    } catch (const Xapian::QueryParserError&) {
-      // Malformed syntax is not the user's fault: read the words as plain words.
-      syntax_fallback = true;
-      plain = parse_language(plain_words(text), lang, 0, nullptr);
-    }
-    if (wide.empty()) wide = plain;
-    if (plain.empty()) continue;
-    // Synonym matches find documents; exact matches add weight on top, so they rank first.
-    Xapian::Query combined = (wide.get_description() == plain.get_description())
-                                 ? plain
-                                 : Xapian::Query(Xapian::Query::OP_AND_MAYBE, wide, plain);
-    Xapian::Query branch(Xapian::Query::OP_FILTER, combined,
-                         Xapian::Query(std::string(s::kPrefixLang) + lang));
-    // The reader's language first when the same item matches in several languages.
-    per_language.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, branch,
-                              language_preference(lang, preferred_lang));
+    Xapian::Query every =
+        reading(text, lang, Xapian::Query::OP_AND, syntax_fallback, want_correction);
+    if (every.empty()) continue;
+    const std::string description = every.get_description();
+    if (std::find(seen.begin(), seen.end(), description) != seen.end()) continue;
+    seen.push_back(description);
+    Xapian::Query some = reading(text, lang, Xapian::Query::OP_OR, syntax_fallback, nullptr);
+    // The reader's language first when an item matches in several languages.
+    const double preference = language_preference(lang, preferred_lang);
+    all.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, every, preference);
+    any.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, some, preference);
   }
-  if (per_language.empty()) return Xapian::Query();
-  return Xapian::Query(Xapian::Query::OP_OR, per_language.begin(), per_language.end());
+  if (all.empty()) return {};
+  return {Xapian::Query(Xapian::Query::OP_OR, all.begin(), all.end()),
+          Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end())};
 }
 
 bool QueryBuilder::has_unknown_word(const std::string& text) const {
@@ -358,30 +416,31 @@ bool QueryBuilder::has_unknown_word(const std::string& text) const {
 
 QueryPlan QueryBuilder::build(const SearchRequest& request) const {
   QueryPlan plan;
-  plan.relaxed = match_any_;
   std::string text = normalize_field_values(request.query);
   // Syntax is judged on the query as typed; removing "GP 18" from "money OR GP 18" must not
   // leave a dangling operator behind.
   plan.syntax_fallback = !is_well_formed(text);
+  text = bound_wildcards(text);
   plan.practice_mentions = extract_practice_mentions(text);
   if (!plan.practice_mentions.empty()) text = strip_dangling_operators(text);
   // Spelling suggestions cost about a third of a search: only ask when a word is unknown.
   const bool may_be_misspelled = has_unknown_word(text);
-  Xapian::Query words =
+  const TextQueries words =
       text_query(text, plan.syntax_fallback, may_be_misspelled ? &plan.corrected_query : nullptr,
                  request.ui_lang);
   std::vector<Xapian::Query> parts;
-  if (!words.empty()) parts.push_back(words);
+  if (!words.any.empty()) parts.push_back(words.any);
+  plan.tiered = !words.all.empty() && words.all.get_description() != words.any.get_description();
+  if (plan.tiered) {
+    plan.all_words = words.all;
+    auto* bonus = new Xapian::FixedWeightPostingSource(kAllWordsBonus);
+    parts.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(bonus->release()), words.all);
+  }
   for (int n : plan.practice_mentions) {
     const std::string num = std::to_string(n);
-    for (std::string_view lang : s::kLanguages) {
-      Xapian::Query own(Xapian::Query::OP_FILTER,
-                        Xapian::Query(std::string(s::kPrefixNumber) + num),
-                        Xapian::Query(std::string(s::kPrefixLang) + std::string(lang)));
-      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, own,
-                         kPracticeBoost * language_preference(std::string(lang), request.ui_lang));
-    }
-    if (words.empty()) parts.emplace_back(std::string(s::kPrefixPractice) + num);
+    parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                       Xapian::Query(std::string(s::kPrefixNumber) + num), kPracticeBoost);
+    if (words.any.empty()) parts.emplace_back(std::string(s::kPrefixPractice) + num);
   }
   plan.has_text = !parts.empty();
   // Not a copy of the static Xapian::Query::MatchAll: Query reference counts are not atomic, so

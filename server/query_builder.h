@@ -15,14 +15,27 @@
 
 namespace nexuskb {
 
+// Documents that have every word of the query get this much added to their weight, so that
+// they rank above all documents with only some of the words whatever their BM25 weights (which
+// stay far below it). Hits subtract it again before showing a score.
+inline constexpr double kAllWordsBonus = 1e6;
+
 struct QueryPlan {
-  Xapian::Query text;                            // all documents when the query has no text
+  // What is searched: documents with any of the words (or all documents when the query has no
+  // text), those with every word lifted by kAllWordsBonus when the two differ (`tiered`).
+  Xapian::Query text;
+  Xapian::Query all_words;  // the documents with every word (for counting them); empty if none
+  bool tiered = false;      // text holds the two tiers
   std::map<std::string, Xapian::Query> filters;  // facet name -> OR of its values
   std::vector<int> practice_mentions;            // "GP 23" -> 23
   std::string corrected_query;                   // did-you-mean, empty when none
   bool syntax_fallback = false;                  // the query was re-read as plain words
   bool has_text = false;
-  bool relaxed = false;  // words joined with OR because all of them together found nothing
+};
+
+// A text query read two ways: every word required (the top tier), and any word enough.
+struct TextQueries {
+  Xapian::Query all, any;
 };
 
 class QueryBuilder {
@@ -35,14 +48,12 @@ class QueryBuilder {
 
   QueryPlan build(const SearchRequest& request) const;
 
-  // Words join with AND by default; with match_any they join with OR (used to relax a query
-  // that found nothing).
-  void set_match_any(bool any) { match_any_ = any; }
-
-  // The text query for `text` alone (exposed for tests and spelling retries).
-  // Items in `preferred_lang` weigh a little more than their translations.
-  Xapian::Query text_query(const std::string& text, bool& syntax_fallback, std::string* corrected,
-                           const std::string& preferred_lang = "en") const;
+  // The text query for `text` alone (exposed for tests and spelling retries): `text` read in
+  // each language (its stemmer, stop words and synonyms), the readings OR-ed, the reading in
+  // `preferred_lang` weighing a little more. Plain words join with AND in `all` and with OR in
+  // `any`; phrases, +/-, AND/OR/NOT and fields keep their meaning in both.
+  TextQueries text_query(const std::string& text, bool& syntax_fallback, std::string* corrected,
+                         const std::string& preferred_lang = "en") const;
 
   // True when some plain word of `text` does not occur in the index (a likely misspelling).
   bool has_unknown_word(const std::string& text) const;
@@ -55,22 +66,30 @@ class QueryBuilder {
   // "fiu corruption" ->
   // ((Zfiu SYNONYM (financial PHRASE 3 intelligence PHRASE 3 unit)) AND Zcorrupt).
   // Throws Xapian::QueryParserError when `text` is malformed.
-  Xapian::Query expand_synonyms(const std::string& text, const std::string& lang) const;
+  Xapian::Query expand_synonyms(const std::string& text, const std::string& lang,
+                                Xapian::Query::op default_op = Xapian::Query::OP_AND) const;
 
  private:
   // A parser for `lang`: its stemmer and stop words, field prefixes, the default operator.
-  Xapian::QueryParser parser(const std::string& lang) const;
+  Xapian::QueryParser parser(const std::string& lang, Xapian::Query::op default_op) const;
   Xapian::Query parse_language(const std::string& text, const std::string& lang, unsigned flags,
-                               std::string* corrected) const;
+                               std::string* corrected, Xapian::Query::op default_op) const;
+  // One language's reading of `text` with `default_op`; empty when nothing is left.
+  Xapian::Query reading(const std::string& text, const std::string& lang,
+                        Xapian::Query::op default_op, bool& syntax_fallback,
+                        std::string* corrected) const;
 
   const Xapian::Database& db_;
   const Xapian::Database& terms_db_;
-  bool match_any_ = false;
 };
 
 // Removes good-practice mentions ("GP 23", "gp23", "good practice 23", "bonne pratique 23",
 // "practice:23" is kept as a filter) from `text` and returns their numbers.
 std::vector<int> extract_practice_mentions(std::string& text);
+
+// Bounds what wildcards may cost: a trailing `*` stays only on words of at least two letters,
+// and only on the first four such words; other words lose their `*` ("a* corr*" -> "a corr*").
+std::string bound_wildcards(const std::string& text);
 
 // Lower-cases facet values after field prefixes ("region:Sahel" -> "region:sahel").
 std::string normalize_field_values(const std::string& text);

@@ -12,7 +12,9 @@
 namespace nexuskb {
 
 struct SearchHit {
-  StoredItem item;             // html omitted
+  StoredItem item;             // the version shown; html omitted
+  std::vector<std::string> other_languages;  // the item's other versions
+  bool all_words = false;      // has every word of the query (the first tier)
   std::string url;             // /doc/<id>?lang=..#<anchor>
   std::string passage_anchor;  // best-matching passage
   std::string passage;         // its heading
@@ -37,6 +39,8 @@ struct SearchResult {
   bool correction_applied = false;  // results are for corrected_query
   bool syntax_fallback = false;
   bool relaxed = false;  // no item had every word; these items have some of them
+  // Items with every word of the query: the first `total_all_words` results (relevance order).
+  Xapian::doccount total_all_words = 0;
   std::vector<int> practice_mentions;
   Xapian::doccount total = 0;
   bool exhaustive = true;

@@ -408,7 +408,7 @@ TEST(Indexer, ParallelBuildGivesTheSameIndexAsOneThread) {
   for (auto it = b.spellings_begin(); it != b.spellings_end(); ++it) ++words_b;
   EXPECT_EQ(words_a, words_b);
   EXPECT_GT(words_a, 1000u);
-  EXPECT_EQ(one.snapshot()->titles.size(), a.get_doccount());
+  EXPECT_GT(one.snapshot()->titles.size(), a.get_doccount());  // a title per language version
   EXPECT_NE(a.synonym_keys_begin(), a.synonym_keys_end());
 }
 
@@ -425,7 +425,8 @@ TEST(Indexer, SpellingCountsMatchXapiansOwnFlagSpelling) {
   generator.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
   generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   SpellingCounts ours;
-  for (const CorpusItem& c : corpus.value().items) make_document(c, build.codes, generator, &ours);
+  for (size_t d = 0; d < build.documents.size(); ++d)
+    make_document(build.versions(d), build.codes, generator, &ours);
   reference.commit();
   size_t words = 0;
   for (auto it = reference.spellings_begin(); it != reference.spellings_end(); ++it, ++words) {

@@ -41,7 +41,7 @@ class QueryBuilderTest : public ::testing::Test {
     return QueryBuilder(*db_).build(r);
   }
 
-  // Ids of the items a query finds, in rank order, e.g. "fx-gp-18:en".
+  // Ids of the items a query finds, in rank order, e.g. "fx-gp-18".
   static std::vector<std::string> matches(const Xapian::Query& q) {
     Xapian::Enquire enquire(*db_);
     enquire.set_query(q);
@@ -278,7 +278,7 @@ TEST_F(QueryBuilderTest, ExpandSynonyms) {
 TEST_F(QueryBuilderTest, SynonymQueryKeepsTheLiteralQueryForWeight) {
   QueryBuilder qb(*db_);
   bool fallback = false;
-  const std::string d = qb.text_query("fiu corruption", fallback, nullptr).get_description();
+  const std::string d = qb.text_query("fiu corruption", fallback, nullptr).all.get_description();
   EXPECT_FALSE(fallback);
   EXPECT_TRUE(contains(d,
                        "(((Zfiu@1 SYNONYM (financial@1 PHRASE 3 intelligence@2 PHRASE 3 "
@@ -319,7 +319,7 @@ TEST(SynonymRankingTest, AlternativesCountOnceForTheirConcept) {
   db.commit();
   bool fallback = false;
   Xapian::Enquire enquire(db);
-  enquire.set_query(QueryBuilder(db).text_query("transactional nexus", fallback, nullptr));
+  enquire.set_query(QueryBuilder(db).text_query("transactional nexus", fallback, nullptr).all);
   Xapian::MSet mset = enquire.get_mset(0, 10);
   ASSERT_EQ(mset.size(), 2u);
   EXPECT_EQ(mset.begin().get_document().get_data(), "transactional");
@@ -424,16 +424,55 @@ TEST_F(QueryBuilderTest, HasUnknownWord) {
   EXPECT_FALSE(qb.has_unknown_word(""));
 }
 
-TEST_F(QueryBuilderTest, MatchAnyRelaxesToOr) {
+// Documents with every word come first, then documents with some of them (issue 11): the text
+// query holds both tiers, and the all-words tier is what a strict AND finds.
+TEST_F(QueryBuilderTest, AllWordsTierRanksAboveDocumentsWithSomeWords) {
   SearchRequest r;
   r.query = "hawala ransom";
-  QueryBuilder strict(*db_);
-  EXPECT_TRUE(matches(strict.build(r).text).empty());
-  QueryBuilder relaxed(*db_);
-  relaxed.set_match_any(true);
-  QueryPlan plan = relaxed.build(r);
-  EXPECT_TRUE(plan.relaxed);
-  EXPECT_GE(matches(plan.text).size(), 3u);  // fx-gp-18 (en, fr) and the scenario
+  QueryPlan plan = QueryBuilder(*db_).build(r);
+  EXPECT_TRUE(plan.tiered);
+  EXPECT_TRUE(matches(plan.all_words).empty());  // no fixture item has both words
+  const auto some = matches(plan.text);
+  EXPECT_GE(some.size(), 2u);  // fx-gp-18 and the scenario, each once
+
+  r.query = "hawala money";
+  plan = QueryBuilder(*db_).build(r);
+  ASSERT_TRUE(plan.tiered);
+  const auto every = matches(plan.all_words);
+  ASSERT_FALSE(every.empty());
+  Xapian::Enquire enquire(*db_);
+  enquire.set_query(plan.text);
+  const Xapian::MSet mset = enquire.get_mset(0, 100);
+  ASSERT_GT(mset.size(), every.size());  // partial matches follow
+  size_t rank = 0;
+  for (auto it = mset.begin(); it != mset.end(); ++it, ++rank) {
+    std::string id;
+    for (auto t = it.get_document().termlist_begin(); t != it.get_document().termlist_end(); ++t)
+      if ((*t)[0] == 'Q') id = (*t).substr(1);
+    const bool top = std::find(every.begin(), every.end(), id) != every.end();
+    EXPECT_EQ(top, rank < every.size()) << "rank " << rank;
+    EXPECT_EQ(top, it.get_weight() >= kAllWordsBonus);
+  }
+}
+
+// One word, or a phrase alone: one tier, no bonus query.
+TEST_F(QueryBuilderTest, SingleWordQueryIsNotTiered) {
+  SearchRequest r;
+  r.query = "hawala";
+  EXPECT_FALSE(QueryBuilder(*db_).build(r).tiered);
+  r.query = "\"special investigative techniques\"";
+  EXPECT_FALSE(QueryBuilder(*db_).build(r).tiered);
+}
+
+// Wildcards cost what their expansion costs: a trailing * needs two letters before it and at
+// most four words keep theirs.
+TEST(BoundWildcardsTest, KeepsOnlyAffordableWildcards) {
+  EXPECT_EQ(bound_wildcards("corr*"), "corr*");
+  EXPECT_EQ(bound_wildcards("a* corr*"), "a corr*");
+  EXPECT_EQ(bound_wildcards("title:co* -x*"), "title:co* -x");
+  EXPECT_EQ(bound_wildcards("aa* bb* cc* dd* ee* ff*"), "aa* bb* cc* dd* ee ff");
+  EXPECT_EQ(bound_wildcards("\xd8\xba* \xd8\xba\xd8\xb3*"), "\xd8\xba \xd8\xba\xd8\xb3*");
+  EXPECT_EQ(bound_wildcards("*"), "*");
 }
 
 }  // namespace
