@@ -24,6 +24,9 @@ inline constexpr std::string_view kMetaFacetCodes = "nexuskb.facet_codes";
 // Every version's [id, lang, title, practice number or 0], so that the server starts without
 // reading every document.
 inline constexpr std::string_view kMetaTitles = "nexuskb.titles";
+// The glossary (core/glossary.h) as JSON; its cross-language equivalents are synonyms under
+// glossary_key() ("x:<term>" -> "<lang>:<term>").
+inline constexpr std::string_view kMetaGlossary = "nexuskb.glossary";
 
 // Term prefixes (Xapian conventions: Q unique id, S title, Z stemmed, X... boolean filters).
 inline constexpr std::string_view kPrefixUid = "Q";        // Q<id>, one per document (item)

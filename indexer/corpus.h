@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/content_item.h"
+#include "core/glossary.h"
 #include "core/status.h"
 #include "core/synonyms.h"
 #include "core/taxonomy.h"
@@ -21,10 +22,11 @@ struct CorpusItem {
 struct Corpus {
   Taxonomy taxonomy;
   SynonymGroups synonyms;
+  Glossary glossary;
   std::vector<CorpusItem> items;  // sorted by (id, lang)
 };
 
-// Reads <dir>/taxonomy.yaml, <dir>/synonyms.yaml and every *.md below <dir>. Returns every
+// Reads <dir>/taxonomy.yaml, <dir>/synonyms.yaml, <dir>/glossary.yaml and every *.md below <dir>. Returns every
 // problem found (never stops at the first): parse errors, unknown taxonomy values, duplicate
 // (id, lang), translations that disagree on kind or number, links to unknown items, raw HTML.
 // Files are parsed and rendered on `threads` threads; the result does not depend on it.

@@ -61,6 +61,21 @@ StoredItem stored_item(const CorpusItem& c) {
   return s;
 }
 
+// Each glossary term leads to the terms of its entry in the other languages.
+void add_glossary(Xapian::WritableDatabase& db, const Glossary& glossary) {
+  for (const GlossaryEntry& e : glossary.entries) {
+    for (const auto& [lang, terms] : e.terms) {
+      for (const std::string& term : terms) {
+        for (const auto& [other_lang, others] : e.terms) {
+          if (other_lang == lang) continue;
+          for (const std::string& other : others)
+            db.add_synonym(glossary_key(term), other_lang + ":" + normalize_phrase(other));
+        }
+      }
+    }
+  }
+}
+
 void add_synonyms(Xapian::WritableDatabase& db, const SynonymGroups& groups) {
   for (const auto& [lang, list] : groups) {
     for (const auto& group : list) {
@@ -257,6 +272,8 @@ void write_index_data(Xapian::WritableDatabase& db, const BuildContext& build,
                       const SpellingCounts& spelling) {
   for (const auto& [word, count] : spelling) db.add_spelling(word, count);
   add_synonyms(db, build.corpus.synonyms);
+  add_glossary(db, build.corpus.glossary);
+  db.set_metadata(std::string(s::kMetaGlossary), build.corpus.glossary.to_json().dump());
   nlohmann::json titles = nlohmann::json::array();
   for (const CorpusItem& c : build.corpus.items) {
     const ContentItem& it = c.item;

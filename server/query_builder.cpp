@@ -5,6 +5,7 @@
 #include <regex>
 #include <sstream>
 
+#include "core/glossary.h"
 #include "core/schema.h"
 #include "core/stopwords.h"
 #include "core/synonyms.h"
@@ -26,7 +27,10 @@ constexpr double kPracticeBoost = 40.0;
 constexpr unsigned kMaxWildcardExpansion = 40;
 constexpr size_t kMaxWildcards = 4;
 constexpr size_t kMinWildcardPrefix = 2;
-constexpr size_t kMaxSynonymWords = 4;
+constexpr size_t kMaxSynonymWords = 6;
+// A query word's glossary equivalents in other languages weigh this much of the word itself, so
+// that items in the query's language rank first and items written only in another follow.
+constexpr double kCrossLanguageWeight = 0.5;
 constexpr double kOtherLanguageWeight = 0.8;
 // Stands in the query text for a synonym span until the parser asks SynonymField for its query.
 constexpr std::string_view kSynonymField = "syn_";
@@ -145,10 +149,12 @@ bool is_positional_operator(const std::string& w) {
 }
 
 // The query text with each synonym-key span replaced by the field "syn_:<n>", and the members of
-// span n: the words as typed, then their alternatives.
+// span n: the words as typed, then their alternatives; and its glossary equivalents in other
+// languages as "<lang>:<term>".
 struct SynonymSpans {
   std::string text;
   std::vector<std::vector<std::string>> members;
+  std::vector<std::vector<std::string>> cross;
 };
 
 SynonymSpans find_synonym_spans(const Xapian::Database& terms_db, const std::string& text,
@@ -184,19 +190,24 @@ SynonymSpans find_synonym_spans(const Xapian::Database& terms_db, const std::str
   SynonymSpans spans;
   for (size_t i = 0; i < tokens.size();) {
     size_t matched = 0;
-    std::vector<std::string> alternatives;
+    std::vector<std::string> alternatives, cross;
     for (size_t n = std::min(kMaxSynonymWords, tokens.size() - i); n >= 1 && matched == 0; --n) {
-      std::string key;
+      std::string words;
       bool plain = true;
       for (size_t k = 0; k < n; ++k) {
         plain = plain && expandable[i + k];
-        key += (k ? " " : "") + tokens[i + k];
+        words += (k ? " " : "") + tokens[i + k];
       }
       if (!plain) continue;
-      key = synonym_key(lang, key);
+      const std::string key = synonym_key(lang, words);
       for (auto it = terms_db.synonyms_begin(key); it != terms_db.synonyms_end(key); ++it)
         alternatives.push_back(*it);
-      if (!alternatives.empty()) matched = n;
+      const std::string glossary = glossary_key(words);
+      for (auto it = terms_db.synonyms_begin(glossary); it != terms_db.synonyms_end(glossary);
+           ++it) {
+        if ((*it).rfind(lang + ":", 0) != 0) cross.push_back(*it);
+      }
+      if (!alternatives.empty() || !cross.empty()) matched = n;
     }
     if (!spans.text.empty()) spans.text += ' ';
     if (matched == 0) {
@@ -208,6 +219,7 @@ SynonymSpans find_synonym_spans(const Xapian::Database& terms_db, const std::str
     spans.text += std::string(kSynonymField) + ":" + std::to_string(spans.members.size());
     alternatives.insert(alternatives.begin(), original);
     spans.members.push_back(std::move(alternatives));
+    spans.cross.push_back(std::move(cross));
     i += matched;
   }
   return spans;
@@ -288,8 +300,10 @@ Xapian::Query QueryBuilder::expand_synonyms(const std::string& text, const std::
   const SynonymSpans spans = find_synonym_spans(terms_db_, text, lang);
   if (spans.members.empty()) return Xapian::Query();
   Xapian::QueryParser qp = parser(lang, default_op);
+  std::map<std::string, Xapian::QueryParser> other_parsers;
   std::vector<Xapian::Query> synonyms;
-  for (const std::vector<std::string>& members : spans.members) {
+  for (size_t span = 0; span < spans.members.size(); ++span) {
+    const std::vector<std::string>& members = spans.members[span];
     std::vector<Xapian::Query> parsed;
     for (size_t m = 0; m < members.size(); ++m) {
       const std::string& member = members[m];
@@ -301,7 +315,29 @@ Xapian::Query QueryBuilder::expand_synonyms(const std::string& text, const std::
           qp.parse_query(phrase ? '"' + member + '"' : member, Xapian::QueryParser::FLAG_PHRASE);
       if (!q.empty()) parsed.push_back(q);
     }
-    synonyms.emplace_back(Xapian::Query::OP_SYNONYM, parsed.begin(), parsed.end());
+    Xapian::Query same(Xapian::Query::OP_SYNONYM, parsed.begin(), parsed.end());
+    // The glossary's equivalents, each read by its own language's parser: one word stemmed as
+    // that language stems it, several words as a phrase.
+    std::vector<Xapian::Query> others;
+    for (const std::string& entry : spans.cross[span]) {
+      const size_t colon = entry.find(':');
+      const std::string other_lang = entry.substr(0, colon), term = entry.substr(colon + 1);
+      auto found = other_parsers.find(other_lang);
+      if (found == other_parsers.end())
+        found = other_parsers.emplace(other_lang, parser(other_lang, Xapian::Query::OP_AND)).first;
+      const bool phrase = term.find(' ') != std::string::npos;
+      Xapian::Query q = found->second.parse_query(phrase ? '"' + term + '"' : term,
+                                                  Xapian::QueryParser::FLAG_PHRASE);
+      if (!q.empty()) others.push_back(q);
+    }
+    if (others.empty()) {
+      synonyms.push_back(same);
+    } else {
+      Xapian::Query cross(Xapian::Query::OP_OR, others.begin(), others.end());
+      synonyms.emplace_back(
+          Xapian::Query::OP_OR, same,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, cross, kCrossLanguageWeight));
+    }
   }
   SynonymField field(std::move(synonyms));
   qp.add_prefix(std::string(kSynonymField), &field);
@@ -404,7 +440,8 @@ bool QueryBuilder::has_unknown_word(const std::string& text) const {
   std::istringstream in(Xapian::Unicode::tolower(plain_words(text)));
   for (std::string w; in >> w;) {
     if (db_.get_termfreq(w) > 0) continue;
-    bool synonym = false;  // a known acronym such as "fiu" is not a misspelling
+    // A known acronym such as "fiu", or a glossary term, is not a misspelling.
+    bool synonym = terms_db_.synonyms_begin(glossary_key(w)) != terms_db_.synonyms_end(glossary_key(w));
     for (std::string_view lang : s::kLanguages) {
       const std::string key = synonym_key(std::string(lang), w);
       synonym = synonym || terms_db_.synonyms_begin(key) != terms_db_.synonyms_end(key);
