@@ -134,6 +134,26 @@ void HttpServer::api_facets(const httplib::Request& req, httplib::Response& res)
   send_json(res, out);
 }
 
+void HttpServer::api_glossary(const httplib::Request& req, httplib::Response& res) {
+  for (const auto& [key, value] : req.params) {
+    if (key != "q")
+      return send_json_error(res, bad_parameter("unknown_parameter", key,
+                                                "unknown parameter '" + key + "'"));
+  }
+  const std::string q = req.get_param_value("q");
+  if (!is_valid_utf8(q))
+    return send_json_error(res, bad_parameter("invalid_utf8", "q", "q must be valid UTF-8"));
+  if (q.size() > 200)
+    return send_json_error(res, bad_parameter("query_too_long", "q", "q is too long"));
+  auto snap = index_.snapshot();
+  nlohmann::json out{{"query", q}, {"entries", nlohmann::json::array()}};
+  for (const GlossaryEntry* e : snap->glossary.find(q)) {
+    out["entries"].push_back({{"id", e->id}, {"terms", e->terms}, {"definition", e->definition}});
+  }
+  out["total"] = out["entries"].size();
+  send_json(res, out);
+}
+
 void HttpServer::healthz(const httplib::Request&, httplib::Response& res) {
   send_json(res, {{"status", "ok"}});
 }

@@ -5,6 +5,8 @@
 // sets each key its template reads (an item without a number would otherwise show its parent's).
 #include "server/html_pages.h"
 
+#include "server/hit_builder.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -37,7 +39,9 @@ mstch::array tag_labels(const StoredItem& item, const IndexSnapshot& snap,
 
 // Numbered page links around the current page, with the first and last always reachable.
 mstch::map pagination(const SearchRequest& request, long total, const ParamList& params) {
-  const long pages = (total + request.per_page - 1) / request.per_page;
+  // No link past the depth the API answers (page * per_page at most max_result_depth).
+  const long deepest = RequestLimits{}.max_result_depth / request.per_page;
+  const long pages = std::min((total + request.per_page - 1) / request.per_page, deepest);
   const long current = request.page;
   auto page_url = [&](long n) {
     return url_with("/search", set_param(params, "page", n == 1 ? "" : std::to_string(n)));
@@ -113,10 +117,10 @@ std::string choose_ui_language(const QueryParams& params, const std::string& acc
 
 HtmlPages::HtmlPages(const std::string& templates_dir) {
   const fs::path dir(templates_dir);
-  for (const char* name : {"home", "search", "doc", "pack", "about", "error"}) {
+  for (const char* name : {"home", "search", "doc", "pack", "about", "error", "glossary"}) {
     templates_[name] = slurp(dir / (std::string(name) + ".mustache"));
   }
-  for (const char* name : {"head", "foot", "searchbox"}) {
+  for (const char* name : {"head", "foot", "searchbox", "hit"}) {
     partials_[name] = slurp(dir / (std::string(name) + ".mustache"));
   }
   for (const char* lang : kUiLangs) {
@@ -163,6 +167,7 @@ mstch::map HtmlPages::base(const std::string& ui_lang, const std::string& page_t
       {"query", std::string()},
       {"home_url", with_carry("/?lang=" + ui_lang, carry)},
       {"about_url", with_carry("/about?lang=" + ui_lang, carry)},
+      {"glossary_url", with_carry("/glossary?lang=" + ui_lang, carry)},
       {"pack_url",
        carry.ids.empty() ? "/pack?lang=" + ui_lang : pack_url(carry.ids, carry.title, ui_lang)},
       {"pack_count", carry.ids.empty() ? std::string() : std::to_string(carry.ids.size())},
@@ -285,16 +290,35 @@ std::string HtmlPages::search(const SearchRequest& request, const SearchResult& 
   ctx["syntax_fallback"] = result.syntax_fallback;
   ctx["relaxed"] = result.relaxed;
 
-  mstch::array hits;
+  // Items with every word first, then those with some of them, shown apart so that nobody takes
+  // a partial match for a full one (relevance order only: sorted by number, tiers interleave).
+  const bool tiered = request.sort == SortOrder::kRelevance &&
+                      result.total_all_words < result.total && !request.query.empty();
+  if (tiered) {
+    ctx["tiers"] = true;
+    ctx["tiers_text"] = std::to_string(result.total_all_words) + " " + t.at("tier_all") + ", " +
+                        t.at("tier_then") + " " +
+                        std::to_string(result.total - result.total_all_words) + " " +
+                        t.at("tier_some");
+  }
+  mstch::array hits_all, hits_some;
   for (const SearchHit& h : result.hits) {
     const bool in_pack =
         std::find(carry.ids.begin(), carry.ids.end(), h.item.id) != carry.ids.end();
-    hits.push_back(
+    mstch::array others;
+    for (const std::string& code : h.other_languages) {
+      others.push_back(mstch::map{{"code", code},
+                                  {"label", snap.taxonomy.value_label("lang", code, ui_lang)},
+                                  {"url", with_carry(item_url(h.item.id, code, ""), carry)}});
+    }
+    (tiered && !h.all_words ? hits_some : hits_all).push_back(
         mstch::map{{"id", h.item.id},
                    {"url", with_carry(h.url, carry)},
                    {"title", h.item.title},
                    {"lang", h.item.lang},
                    {"dir", std::string(text_direction(h.item.lang))},
+                   {"lang_label", snap.taxonomy.value_label("lang", h.item.lang, ui_lang)},
+                   {"other_languages", others},
                    {"kind_label", snap.taxonomy.value_label("kind", h.item.kind, ui_lang)},
                    {"verified", h.item.verified},
                    {"passage", request.query.empty() ? std::string() : h.passage},
@@ -304,7 +328,11 @@ std::string HtmlPages::search(const SearchRequest& request, const SearchResult& 
                    {"in_pack", in_pack},
                    {"add_url", pack_url(pack_with(carry.ids, h.item.id), carry.title, ui_lang)}});
   }
-  ctx["hits"] = hits;
+  ctx["has_all_hits"] = !hits_all.empty();
+  ctx["has_some_hits"] = !hits_some.empty();
+  ctx["hits"] = !hits_all.empty() || !hits_some.empty();
+  ctx["hits_all"] = hits_all;
+  ctx["hits_some"] = hits_some;
   if (result.total > static_cast<Xapian::doccount>(request.per_page)) {
     ctx["pagination"] = pagination(request, static_cast<long>(result.total), params);
   }

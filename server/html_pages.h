@@ -38,6 +38,10 @@ class HtmlPages {
   std::string pack(const ReadingPack& pack, const PackRequest& request,
                    const IndexSnapshot& snap) const;
   // `example` is a citation line for an example item (may be empty).
+  // The glossary's entries matching `query` (all when empty), one row per entry: the terms in
+  // every language and the definition in the UI language.
+  std::string glossary(const Glossary& glossary, const std::string& query,
+                       const std::string& ui_lang, const PackCarry& carry) const;
   std::string about(const IndexSnapshot& snap, const std::string& example,
                     const std::string& ui_lang, const PackCarry& carry) const;
   std::string error(int status, const std::string& message, const std::string& ui_lang) const;

@@ -4,6 +4,10 @@
 
 #include "server/html_pages.h"
 
+#include "core/schema.h"
+#include "server/pack.h"
+#include "server/url.h"
+
 namespace nexuskb {
 namespace {
 
@@ -136,6 +140,44 @@ std::string HtmlPages::about(const IndexSnapshot& snap, const std::string& examp
   ctx["sources"] = sources;
   ctx["example"] = example;
   return render("about", ctx);
+}
+
+std::string HtmlPages::glossary(const Glossary& glossary, const std::string& query,
+                                const std::string& ui_lang, const PackCarry& carry) const {
+  const auto& t = strings_.at(ui_lang);
+  ParamList params = carry_params(carry);
+  if (!query.empty()) params.emplace_back("q", query);
+  mstch::map ctx = base(ui_lang, t.at("glossary"), params, "/glossary", carry);
+  ctx["query"] = query;
+  mstch::array entries;
+  const auto found = glossary.find(query);
+  for (const GlossaryEntry* e : found) {
+    mstch::array columns;
+    for (std::string_view lang : schema::kLanguages) {
+      const std::string code(lang);
+      mstch::array terms;
+      auto it = e->terms.find(code);
+      if (it != e->terms.end()) {
+        for (const std::string& term : it->second) terms.push_back(term);
+      }
+      columns.push_back(mstch::map{
+          {"lang", code}, {"dir", std::string(text_direction(code))}, {"terms", terms}});
+    }
+    auto d = e->definition.find(ui_lang);
+    entries.push_back(mstch::map{
+        {"id", e->id},
+        {"columns", columns},
+        {"definition", d == e->definition.end() ? std::string() : d->second},
+        {"search_url", with_carry("/search?lang=" + ui_lang + "&q=" +
+                                      url_encode(e->terms.count(ui_lang) ? e->terms.at(ui_lang).front()
+                                                                         : e->terms.begin()->second.front()),
+                                  carry)}});
+  }
+  ctx["has_entries"] = !entries.empty();
+  ctx["entries"] = entries;
+  ctx["count"] = std::to_string(found.size());
+  ctx["glossary_url"] = with_carry("/glossary?lang=" + ui_lang, carry);
+  return render("glossary", ctx);
 }
 
 }  // namespace nexuskb

@@ -71,6 +71,7 @@ void HttpServer::register_routes() {
   http_.Get("/api/v1/suggest", route(&Self::api_suggest));
   http_.Get("/api/v1/facets", route(&Self::api_facets));
   http_.Get("/api/v1/packs", route(&Self::api_packs));
+  http_.Get("/api/v1/glossary", route(&Self::api_glossary));
   http_.Get("/healthz", route(&Self::healthz));
   http_.Get("/readyz", route(&Self::readyz));
   http_.Get("/", route(&Self::page_home));
@@ -78,6 +79,7 @@ void HttpServer::register_routes() {
   http_.Get(R"(/doc/([^/]+))", route(&Self::page_document));
   http_.Get("/pack", route(&Self::page_pack));
   http_.Get("/about", route(&Self::page_about));
+  http_.Get("/glossary", route(&Self::page_glossary));
   http_.Get(R"(/static/(.+))", route(&Self::static_file));
   http_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics_.render(*index_.snapshot()) + cache_metrics(cache_),

@@ -59,6 +59,7 @@ class HttpServer {
   void api_related(const httplib::Request& req, httplib::Response& res);
   void api_suggest(const httplib::Request& req, httplib::Response& res);
   void api_facets(const httplib::Request& req, httplib::Response& res);
+  void api_glossary(const httplib::Request& req, httplib::Response& res);
   void api_packs(const httplib::Request& req, httplib::Response& res);  // pack_handlers.cpp
   void healthz(const httplib::Request& req, httplib::Response& res);
   void readyz(const httplib::Request& req, httplib::Response& res);
@@ -68,6 +69,7 @@ class HttpServer {
   void page_search(const httplib::Request& req, httplib::Response& res);
   void page_document(const httplib::Request& req, httplib::Response& res);
   void page_about(const httplib::Request& req, httplib::Response& res);
+  void page_glossary(const httplib::Request& req, httplib::Response& res);
   void page_pack(const httplib::Request& req, httplib::Response& res);  // pack_handlers.cpp
   void static_file(const httplib::Request& req, httplib::Response& res);
 

@@ -115,6 +115,8 @@ std::shared_ptr<const IndexSnapshot> IndexHandle::load(uint64_t generation) cons
     };
     snap->taxonomy = Taxonomy::from_json(meta(schema::kMetaTaxonomy));
     snap->facet_codes = FacetCodes::from_json(meta(schema::kMetaFacetCodes));
+    if (const std::string g = terms.get_metadata(std::string(schema::kMetaGlossary)); !g.empty())
+      snap->glossary = Glossary::from_json(nlohmann::json::parse(g));
     for (const auto& t : meta(schema::kMetaTitles)) {
       const std::string id = t.at(0), lang = t.at(1), title = t.at(2);
       if (const int number = t.at(3); number > 0) snap->practice_titles[number][lang] = title;

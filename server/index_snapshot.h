@@ -16,6 +16,7 @@
 #include <xapian.h>
 
 #include "core/facet_codes.h"
+#include "core/glossary.h"
 #include "core/taxonomy.h"
 
 namespace nexuskb {
@@ -38,6 +39,7 @@ struct IndexSnapshot {
   // practice number -> lang -> title
   std::map<int, std::map<std::string, std::string>> practice_titles;
   std::vector<TitleEntry> titles;  // every (item, lang), for suggestions
+  Glossary glossary;
 };
 
 // One consistent view of the index for a request: a snapshot and this thread's databases of that

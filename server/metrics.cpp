@@ -19,7 +19,8 @@ std::string route_label(const std::string& path) {
   static const char* kExact[] = {
       "/api/v1/search", "/api/v1/suggest", "/api/v1/facets", "/api/v1/packs",
       "/healthz",       "/readyz",         "/metrics",       "/",
-      "/search",        "/pack",           "/about"};
+      "/search",        "/pack",           "/about",         "/api/v1/glossary",
+      "/glossary"};
   for (const char* exact : kExact) {
     if (path == exact) return exact;
   }
