@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   }
   httplib::Server svr;
   int listen_socket = -1;
-  nexuskb::configure_connections(svr, threads, listen_socket);
+  nexuskb::configure_connections(svr, nexuskb::ConnectionLimits{.max_connections = threads}, listen_socket);
   svr.Get(".*", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("Hello, World!", "text/plain");
   });

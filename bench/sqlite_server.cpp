@@ -203,7 +203,7 @@ int main(int argc, char** argv) {
   sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
   httplib::Server svr;
   int listen_socket = -1;
-  nexuskb::configure_connections(svr, threads, listen_socket);
+  nexuskb::configure_connections(svr, nexuskb::ConnectionLimits{.max_connections = threads}, listen_socket);
   svr.Get("/api/v1/search", search);
   svr.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {

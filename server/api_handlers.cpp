@@ -42,17 +42,28 @@ void HttpServer::api_search(const httplib::Request& req, httplib::Response& res)
   auto snap = index_.snapshot();
   auto request = parse_search_request(req.params, snap->taxonomy);
   if (!request.ok()) return send_json_error(res, request.error());
-  // took_ms in a cached body is the time the search took when it was computed.
-  const std::string key = cache_key(request.value());
-  ResponseCache::Body body = cache_.find(key, snap->generation);
-  res.set_header("X-Cache", body ? "hit" : "miss");
-  if (!body) {
-    const SearchResult result = service_.search(request.value());
-    body = std::make_shared<const std::string>(
-        to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    // A search cut short by the time limit is not kept: the next one may complete.
-    if (result.exhaustive) cache_.put(key, result.index_generation, body);
+  // The reader's language (which version of each item to show): a single lang filter, else
+  // ?ui= or Accept-Language.
+  if (!request.value().filters.count("lang")) {
+    request.value().ui_lang =
+        choose_ui_language(req.params, req.get_header_value("Accept-Language"));
   }
+  // took_ms in a cached body is the time the search took when it was computed.
+  ResponseCache::Outcome outcome;
+  const ResponseCache::Body body = cache_.get_or_compute(
+      cache_key(request.value()), snap->generation,
+      [&] {
+        const SearchResult result = service_.search(request.value());
+        // A search cut short by the time limit is not kept: the next one may complete.
+        return ResponseCache::Computed{
+            std::make_shared<const std::string>(
+                to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
+            result.exhaustive && result.index_generation == snap->generation};
+      },
+      outcome);
+  res.set_header("X-Cache", outcome == ResponseCache::Outcome::kHit      ? "hit"
+                            : outcome == ResponseCache::Outcome::kShared ? "shared"
+                                                                         : "miss");
   res.set_content(*body, "application/json");
 }
 
@@ -113,7 +124,7 @@ void HttpServer::api_facets(const httplib::Request& req, httplib::Response& res)
   SearchRequest everything;
   everything.per_page = 1;
   everything.ui_lang = lang.value().empty() ? "en" : lang.value();
-  SearchResult overview = service_.search(everything);
+  const SearchResult overview = service_.overview(everything);
   nlohmann::json out{{"total", overview.total}, {"facets", nlohmann::json::array()}};
   for (const FacetResult& f : overview.facets) {
     nlohmann::json jf{{"name", f.name},

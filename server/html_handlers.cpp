@@ -42,7 +42,7 @@ void HttpServer::page_home(const httplib::Request& req, httplib::Response& res) 
   everything.per_page = 1;
   everything.ui_lang = lang;
   everything.filters["lang"] = {lang};
-  res.set_content(pages_.home(service_.search(everything), lang, pack_carry_from(req.params)),
+  res.set_content(pages_.home(service_.overview(everything), lang, pack_carry_from(req.params)),
                   kHtml);
 }
 

@@ -24,7 +24,34 @@ bool is_api_path(const std::string& path) {
   return path.rfind("/api/", 0) == 0;
 }
 
+// When the current request was routed; unset (epoch) for a request refused before routing
+// (an overlong request line), whose duration is unknown.
 thread_local std::chrono::steady_clock::time_point t_request_started;
+
+// Seconds since the request was routed, or a negative number when unknown.
+double seconds_since_routing() {
+  if (t_request_started == std::chrono::steady_clock::time_point{}) return -1;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_started)
+      .count();
+}
+
+// A path or query as an access-log field: control characters, backslashes, spaces and quotes
+// escaped, so that a request can never forge a log line (a decoded %0A is a newline).
+std::string log_field(const std::string& text) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7f || c == '\\' || c == '"' || c == ' ') {
+      out += "\\x";
+      out += kHex[b >> 4];
+      out += kHex[b & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
 
 std::string cache_metrics(const ResponseCache& cache) {
   std::ostringstream out;
@@ -46,8 +73,10 @@ HttpServer::HttpServer(ServerConfig config)
       service_(index_),
       pages_(config_.templates_dir),
       assets_(config_.templates_dir + "/static"),
-      cache_(config_.cache_bytes) {
-  configure_connections(http_, config_.threads, listen_socket_);
+      cache_(config_.cache_bytes),
+      gate_(std::max(1, config_.threads), std::chrono::milliseconds(config_.busy_wait_ms)) {
+  configure_connections(http_, ConnectionLimits{.max_connections = config_.max_connections},
+                        listen_socket_);
   http_.set_payload_max_length(kMaxPayload);
   register_routes();
 }
@@ -59,7 +88,15 @@ HttpServer::~HttpServer() {
 
 void HttpServer::register_routes() {
   using Self = HttpServer;
+  // Every route that reads the index waits for a search worker (SearchGate); liveness,
+  // readiness, metrics and static files never do, so they answer even when searches queue.
   auto route = [this](void (Self::*handler)(const httplib::Request&, httplib::Response&)) {
+    return [this, handler](const httplib::Request& req, httplib::Response& res) {
+      const SearchGate::Pass pass(gate_);
+      (this->*handler)(req, res);
+    };
+  };
+  auto ungated = [this](void (Self::*handler)(const httplib::Request&, httplib::Response&)) {
     return [this, handler](const httplib::Request& req, httplib::Response& res) {
       (this->*handler)(req, res);
     };
@@ -72,15 +109,15 @@ void HttpServer::register_routes() {
   http_.Get("/api/v1/facets", route(&Self::api_facets));
   http_.Get("/api/v1/packs", route(&Self::api_packs));
   http_.Get("/api/v1/glossary", route(&Self::api_glossary));
-  http_.Get("/healthz", route(&Self::healthz));
-  http_.Get("/readyz", route(&Self::readyz));
+  http_.Get("/healthz", ungated(&Self::healthz));
+  http_.Get("/readyz", ungated(&Self::readyz));
   http_.Get("/", route(&Self::page_home));
   http_.Get("/search", route(&Self::page_search));
   http_.Get(R"(/doc/([^/]+))", route(&Self::page_document));
   http_.Get("/pack", route(&Self::page_pack));
   http_.Get("/about", route(&Self::page_about));
   http_.Get("/glossary", route(&Self::page_glossary));
-  http_.Get(R"(/static/(.+))", route(&Self::static_file));
+  http_.Get(R"(/static/(.+))", ungated(&Self::static_file));
   http_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics_.render(*index_.snapshot()) + cache_metrics(cache_),
                     "text/plain; version=0.0.4; charset=utf-8");
@@ -146,10 +183,7 @@ void HttpServer::register_routes() {
   http_.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     // Recorded before the response is written (the logger runs after), so that a client that
     // has its answer also finds it counted in /metrics.
-    metrics_.record(
-        route_label(req.path), res.status,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_started)
-            .count());
+    metrics_.record(route_label(req.path), res.status, seconds_since_routing());
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Referrer-Policy", "no-referrer");
     res.set_header("Content-Security-Policy", kContentSecurityPolicy);
@@ -158,18 +192,22 @@ void HttpServer::register_routes() {
   });
   http_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     if (!config_.access_log) return;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_started).count();
+    const double seconds = seconds_since_routing();
+    t_request_started = {};  // the next request on this thread sets its own
     // What a clerk searched for is sensitive: the query string is left out unless asked for.
-    std::string line = req.method + " " + req.path;
+    std::string line = log_field(req.method) + " " + log_field(req.path);
     if (config_.log_queries && !req.params.empty()) {
       std::string qs;
       for (const auto& [k, v] : req.params) qs += (qs.empty() ? "?" : "&") + k + "=" + v;
-      line += qs;
+      line += log_field(qs);
     }
     std::ostringstream out;
-    out << "access: " << utc_now() << " " << line << " " << res.status << " " << std::fixed
-        << std::setprecision(2) << seconds * 1000 << "ms\n";
+    out << "access: " << utc_now() << " " << line << " " << res.status << " ";
+    if (seconds < 0) {
+      out << "-\n";
+    } else {
+      out << std::fixed << std::setprecision(2) << seconds * 1000 << "ms\n";
+    }
     std::clog << out.str();
   });
 }

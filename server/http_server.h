@@ -1,8 +1,9 @@
 // nexuskb-serve: the HTTP server. One route table (register_routes) maps the API and the HTML
 // pages onto SearchService; handlers parse, call and render.
 //
-// Thread safety: handlers run on cpp-httplib's thread pool; all shared state is immutable or
-// internally synchronised (IndexHandle).
+// Thread safety: handlers run on the connection pool's threads (connection_settings.h), at most
+// `threads` of them inside the index at once (SearchGate); all shared state is immutable or
+// internally synchronised (IndexHandle, ResponseCache, Metrics).
 #pragma once
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include "server/index_snapshot.h"
 #include "server/metrics.h"
 #include "server/response_cache.h"
+#include "server/search_gate.h"
 #include "server/search_service.h"
 #include "server/static_assets.h"
 
@@ -26,7 +28,9 @@ struct ServerConfig {
   std::string index_path = "var/index";
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (tests)
-  int threads = 16;
+  int threads = 4;              // search workers: requests doing index work at once
+  int max_connections = 256;    // open connections served at once (idle keep-alive included)
+  int busy_wait_ms = 2000;      // how long a request waits for a search worker before a 503
   std::string templates_dir = "templates";
   bool log_queries = false;  // access log includes query strings only when asked
   bool access_log = true;
@@ -83,6 +87,7 @@ class HttpServer {
   StaticAssets assets_;
   Metrics metrics_;
   ResponseCache cache_;
+  SearchGate gate_;
   httplib::Server http_;
   std::atomic<bool> stopping_{false};
   std::thread watcher_;

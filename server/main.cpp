@@ -1,5 +1,6 @@
 // nexuskb-serve: parse flags, open the index, serve until SIGTERM/SIGINT; SIGHUP reloads.
 #include <csignal>
+#include <algorithm>
 #include <iostream>
 #include <thread>
 
@@ -14,9 +15,15 @@ int main(int argc, char** argv) {
   app.add_option("--index", config.index_path, "index path (directory, symlink or stub file)")
       ->capture_default_str();
   app.add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
-  app.add_option("--threads", config.threads, "worker threads")
+  config.threads = std::max(2u, std::thread::hardware_concurrency());
+  app.add_option("--threads", config.threads,
+                 "search workers: requests reading the index at once (default: cores, at least 2)")
       ->capture_default_str()
       ->check(CLI::Range(1, 512));
+  app.add_option("--max-connections", config.max_connections,
+                 "connections served at once, idle keep-alive ones included")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   size_t cache_mb = config.cache_bytes >> 20;
   app.add_option("--cache-mb", cache_mb, "memory for cached search responses (0: no cache)")
       ->capture_default_str()

@@ -31,6 +31,8 @@ void Metrics::record(const std::string& route, int status, double seconds) {
   std::lock_guard lock(mutex_);
   RouteStats& r = routes_[route];
   ++r.by_status[status];
+  // A request refused before routing has no known duration: counted, but not in the histogram.
+  if (seconds < 0) return;
   ++r.count;
   r.sum += seconds;
   for (size_t i = 0; i < kBuckets.size(); ++i) {
@@ -74,7 +76,7 @@ std::string Metrics::render(const IndexSnapshot& snapshot) const {
     out << "nexuskb_http_request_duration_seconds_count{route=\"" << route << "\"} " << r.count
         << "\n";
   }
-  out << "# HELP nexuskb_index_documents Documents (item translations) in the served index.\n"
+  out << "# HELP nexuskb_index_documents Documents (items) in the served index.\n"
          "# TYPE nexuskb_index_documents gauge\n"
       << "nexuskb_index_documents " << snapshot.doc_count << "\n"
       << "# HELP nexuskb_index_generation How many times the served index was (re)opened.\n"

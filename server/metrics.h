@@ -19,6 +19,7 @@ class Metrics {
   static constexpr std::array<double, 12> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                    0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
+  // `seconds` < 0: duration unknown (refused before routing); counted, not timed.
   void record(const std::string& route, int status, double seconds);
   std::string render(const IndexSnapshot& snapshot) const;
 

@@ -57,6 +57,49 @@ void ResponseCache::put(const std::string& key, uint64_t generation, Body body) 
   }
 }
 
+ResponseCache::Body ResponseCache::get_or_compute(const std::string& key, uint64_t generation,
+                                                  const std::function<Computed()>& compute,
+                                                  Outcome& outcome) {
+  outcome = Outcome::kMiss;
+  if (!enabled()) return compute().body;
+  if (Body body = find(key, generation)) {
+    outcome = Outcome::kHit;
+    return body;
+  }
+  const std::string flight = std::to_string(generation) + '\n' + key;
+  std::promise<Body> promise;
+  std::shared_future<Body> shared;
+  bool computing = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = in_flight_.find(flight);
+    if (it == in_flight_.end()) {
+      it = in_flight_.emplace(flight, promise.get_future().share()).first;
+      computing = true;
+    }
+    shared = it->second;
+  }
+  if (!computing) {
+    outcome = Outcome::kShared;
+    return shared.get();  // rethrows the computing request's exception
+  }
+  auto finish = [&] {
+    std::lock_guard lock(mutex_);
+    in_flight_.erase(flight);
+  };
+  try {
+    Computed computed = compute();
+    if (computed.keep) put(key, generation, computed.body);
+    finish();
+    promise.set_value(computed.body);
+    return computed.body;
+  } catch (...) {
+    finish();
+    promise.set_exception(std::current_exception());
+    throw;
+  }
+}
+
 size_t ResponseCache::bytes() const {
   std::lock_guard lock(mutex_);
   return bytes_;

@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -29,6 +31,18 @@ class ResponseCache {
   // than the newest seen, is not kept.
   void put(const std::string& key, uint64_t generation, Body body);
 
+  struct Computed {
+    Body body;
+    bool keep = true;  // false: answer with it, but do not cache it (e.g. an inexhaustive search)
+  };
+  enum class Outcome { kHit, kShared, kMiss };
+  // The body for `key`: from the cache; or from a concurrent identical request's computation
+  // (single flight: one computes, the others wait for its result); or computed now by `compute`.
+  // An exception from `compute` reaches every request waiting for it. With the cache disabled,
+  // computes every time.
+  Body get_or_compute(const std::string& key, uint64_t generation,
+                      const std::function<Computed()>& compute, Outcome& outcome);
+
   unsigned long long hits() const { return hits_; }
   unsigned long long misses() const { return misses_; }
   size_t bytes() const;
@@ -48,6 +62,8 @@ class ResponseCache {
   size_t bytes_ = 0;
   std::list<Entry> order_;  // most recently used first
   std::unordered_map<std::string, std::list<Entry>::iterator> entries_;
+  // Computations under way, by generation and key.
+  std::unordered_map<std::string, std::shared_future<Body>> in_flight_;
   std::atomic<unsigned long long> hits_{0}, misses_{0};
 };
 

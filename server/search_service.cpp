@@ -158,7 +158,31 @@ Run run_query(const Xapian::Database& db, const IndexSnapshot& snap, const Query
   }
 }
 
+constexpr size_t kMaxOverviews = 64;  // (language, filters) combinations remembered
+
 }  // namespace
+
+SearchResult SearchService::overview(const SearchRequest& request) const {
+  const std::string key = cache_key(request);
+  const uint64_t generation = index_.snapshot()->generation;
+  {
+    std::lock_guard lock(overview_mutex_);
+    if (overview_generation_ == generation) {
+      if (auto it = overviews_.find(key); it != overviews_.end()) return it->second;
+    }
+  }
+  SearchResult result = search(request);
+  std::lock_guard lock(overview_mutex_);
+  if (result.index_generation > overview_generation_) {
+    overviews_.clear();
+    overview_generation_ = result.index_generation;
+  }
+  if (result.index_generation == overview_generation_ && result.exhaustive &&
+      overviews_.size() < kMaxOverviews) {
+    overviews_.emplace(key, result);
+  }
+  return result;
+}
 
 SearchResult SearchService::search(const SearchRequest& request) const {
   const auto started = Clock::now();

@@ -3,6 +3,8 @@
 // Thread-safe: every call uses the calling thread's own Database from the IndexHandle.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +29,11 @@ class SearchService {
 
   SearchResult search(const SearchRequest& request) const;
 
+  // search() for the browsing overviews (the home page, /api/v1/facets: no text, every facet
+  // counted over the whole index), remembered per index generation so that they cost one match
+  // per generation, not one per request. Thread-safe.
+  SearchResult overview(const SearchRequest& request) const;
+
   // One item in `lang` (empty: English, else the first language it exists in).
   Expected<DocumentResult> document(const std::string& id, const std::string& lang) const;
 
@@ -48,6 +55,9 @@ class SearchService {
 
   IndexHandle& index_;
   FacetCounting counting_ = FacetCounting::kOwnCounter;
+  mutable std::mutex overview_mutex_;
+  mutable uint64_t overview_generation_ = 0;
+  mutable std::map<std::string, SearchResult> overviews_;  // by cache_key
 };
 
 // A citation line for an item (exposed for tests).
