@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
                  "connections served at once, idle keep-alive ones included")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
+  app.add_option("--busy-wait-ms", config.busy_wait_ms,
+                 "how long a request waits for a search worker before it gets 503 Retry-After")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 60000));
   size_t cache_mb = config.cache_bytes >> 20;
   app.add_option("--cache-mb", cache_mb, "memory for cached search responses (0: no cache)")
       ->capture_default_str()
