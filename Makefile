@@ -6,7 +6,7 @@ CMAKE_ARGS ?=
 LISTEN ?= 127.0.0.1:8080
 INDEX ?= var/index
 
-.PHONY: all bootstrap configure build index check run test test-sanitize fuzz bench clean
+.PHONY: all bootstrap configure build index check run test test-sanitize test-tsan fuzz bench clean
 SANITIZE_BUILD ?= build-sanitize
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
@@ -34,6 +34,7 @@ run: index
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j 2
 	@$(MAKE) --no-print-directory test-sanitize
+	@$(MAKE) --no-print-directory test-tsan
 
 # Unit and server tests again under AddressSanitizer + UndefinedBehaviorSanitizer (browser tests
 # and benchmarks excluded).
@@ -42,6 +43,16 @@ test-sanitize: bootstrap
 	@cmake --build $(SANITIZE_BUILD) --target unit_tests integration_tests nexuskb-serve nexuskb-index
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(SANITIZE_BUILD) --output-on-failure -j 2 -R '^(unit|integration)\.'
+
+# Unit and server tests again under ThreadSanitizer: the server is threaded throughout
+# (connection pool, search gate, index reloads, response cache). Suppressions for races inside
+# uninstrumented system libraries are in tests/tsan.supp.
+TSAN_BUILD ?= build-tsan
+test-tsan: bootstrap
+	@cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEXUSKB_TSAN=ON $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(TSAN_BUILD) --target unit_tests integration_tests nexuskb-serve nexuskb-index
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	  ctest --test-dir $(TSAN_BUILD) --output-on-failure -j 2 -R '^(unit|integration)\.'
 
 # libFuzzer targets built with clang; each runs FUZZ_SECONDS. Crashes are written to
 # tests/fixtures/fuzz-regressions/<target>/ and replayed by the unit tests from then on.
