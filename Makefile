@@ -70,9 +70,10 @@ fuzz: bootstrap
 clean:
 	rm -rf $(BUILD) var
 
-# Relevance benchmark (issue 4): nexuskb search vs a SQLite FTS5 BM25 baseline on the judged queries
-# of tests/relevance/queries.yaml; writes bench/results/relevance.md and relevance.json.
-# Needs add_subdirectory(bench/relevance) in CMakeLists.txt and libsqlite3-dev (NEXUSKB_BENCH=1).
+# Relevance benchmark (issues 4 and 11): nexuskb search vs SQLite FTS5 and Orama baselines on the
+# judged queries of tests/relevance/queries.yaml; writes bench/results/relevance.md and .json.
+# NEXUSKB_BENCH=1 bootstrap installs libsqlite3-dev, Node.js when missing, and Orama's npm packages
+# (npm ci in bench/relevance/orama); without Node.js or Orama the report says so and goes on.
 .PHONY: bench-relevance
 bench-relevance:
 	@NEXUSKB_BENCH=1 scripts/bootstrap

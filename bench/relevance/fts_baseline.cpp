@@ -5,12 +5,15 @@
 
 #include <cctype>
 #include <cstdio>
+#include <set>
 #include <stdexcept>
-
-#include "indexer/corpus.h"
 
 namespace nexuskb::relevance {
 namespace {
+
+// An item has at most one row per language: reading this many rows per wanted item is enough to
+// fill `limit` distinct items whenever that many match.
+constexpr int kLanguages = 3;
 
 void check(int rc, sqlite3* db, const char* what) {
   if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -21,12 +24,6 @@ void check(int rc, sqlite3* db, const char* what) {
 std::string packed(const std::vector<std::string>& values) {
   std::string out = "|";
   for (const auto& v : values) out += v + "|";
-  return out;
-}
-
-std::string packed(const std::vector<int>& values) {
-  std::string out = "|";
-  for (int v : values) out += std::to_string(v) + "|";
   return out;
 }
 
@@ -47,15 +44,15 @@ bool has_token(const std::string& word) {
   return false;
 }
 
-// Column of each facet; multi-valued ones are stored packed as |a|b|.
+// Column of each facet filter; multi-valued ones are stored packed as |a|b|.
 struct FacetColumn {
   const char* column;
   bool multi;
 };
 const std::map<std::string, FacetColumn> kFacetColumns{
-    {"lang", {"lang", false}},        {"kind", {"kind", false}},
-    {"section", {"section", false}},  {"actor", {"actors", true}},
-    {"region", {"regions", true}},    {"theme", {"themes", true}},
+    {"lang", {"lang", false}},         {"kind", {"kind", false}},
+    {"section", {"section", false}},   {"actor", {"actors", true}},
+    {"region", {"regions", true}},     {"theme", {"themes", true}},
     {"practice", {"practices", true}},
 };
 
@@ -67,7 +64,7 @@ std::string Bm25Weights::label() const {
   return buf;
 }
 
-FtsBaseline::FtsBaseline(const Corpus& corpus) {
+FtsBaseline::FtsBaseline(const std::vector<BaselineDocument>& documents) {
   check(sqlite3_open(":memory:", &db_), db_, "open");
   check(sqlite3_exec(db_,
                      "CREATE VIRTUAL TABLE docs USING fts5("
@@ -78,29 +75,22 @@ FtsBaseline::FtsBaseline(const Corpus& corpus) {
                      nullptr, nullptr, nullptr),
         db_, "create");
   sqlite3_stmt* ins = nullptr;
-  check(sqlite3_prepare_v2(db_, "INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &ins,
-                           nullptr),
-        db_, "prepare insert");
+  check(
+      sqlite3_prepare_v2(db_, "INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, nullptr),
+      db_, "prepare insert");
   check(sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr), db_, "begin");
-  for (const CorpusItem& ci : corpus.items) {
-    const ContentItem& it = ci.item;
-    std::string body;
-    for (const Passage& p : ci.body.passages) {
-      // The passage before the first H2 carries the item's title as heading: not repeated here.
-      if (p.anchor != "overview") body += p.heading + "\n";
-      body += p.text + "\n\n";
-    }
-    const std::string fields[] = {it.id,
-                                  it.lang,
-                                  it.kind,
-                                  it.section,
-                                  packed(it.actors),
-                                  packed(it.regions),
-                                  packed(it.themes),
-                                  packed(it.practices),
-                                  it.title,
-                                  it.summary,
-                                  body};
+  for (const BaselineDocument& d : documents) {
+    const std::string fields[] = {d.id,
+                                  d.lang,
+                                  d.kind,
+                                  d.section,
+                                  packed(d.actors),
+                                  packed(d.regions),
+                                  packed(d.themes),
+                                  packed(d.practices),
+                                  d.title,
+                                  d.summary,
+                                  d.body};
     for (int i = 0; i < 11; ++i) {
       sqlite3_bind_text(ins, i + 1, fields[i].c_str(), static_cast<int>(fields[i].size()),
                         SQLITE_TRANSIENT);
@@ -112,9 +102,11 @@ FtsBaseline::FtsBaseline(const Corpus& corpus) {
   check(sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr), db_, "commit");
 }
 
-FtsBaseline::~FtsBaseline() { sqlite3_close(db_); }
+FtsBaseline::~FtsBaseline() {
+  sqlite3_close(db_);
+}
 
-std::string FtsBaseline::to_match(const std::string& query, bool any) {
+std::string FtsBaseline::to_match(const std::string& query) {
   std::vector<std::string> parts;
   std::string word;
   auto flush = [&] {
@@ -139,58 +131,53 @@ std::string FtsBaseline::to_match(const std::string& query, bool any) {
   }
   flush();
   std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += any ? " OR " : " AND ";
-    out += p;
-  }
+  for (const auto& p : parts) out += (out.empty() ? "" : " OR ") + p;
   return out;
 }
 
-BaselineRun FtsBaseline::search(const std::string& query,
-                                const std::map<std::string, std::vector<std::string>>& filters,
-                                const Bm25Weights& weights, int limit) const {
-  BaselineRun run;
-  char weight_args[128];
-  std::snprintf(weight_args, sizeof weight_args, "bm25(docs, 0, 0, 0, 0, 0, 0, 0, 0, %.6g, %.6g, %.6g)",
+FtsRun FtsBaseline::search(const std::string& query,
+                           const std::map<std::string, std::vector<std::string>>& filters,
+                           const Bm25Weights& weights, int limit) const {
+  FtsRun run;
+  run.match = to_match(query);
+  if (run.match.empty()) return run;
+  char rank[128];
+  std::snprintf(rank, sizeof rank, "bm25(docs, 0, 0, 0, 0, 0, 0, 0, 0, %.6g, %.6g, %.6g)",
                 weights.title, weights.summary, weights.body);
-  for (bool any : {false, true}) {
-    const std::string match = to_match(query, any);
-    if (match.empty() || (any && match == run.match)) return run;  // nothing to relax
-    run.match = match;
-    run.relaxed = any;
-    std::string sql = std::string("SELECT id, lang, ") + weight_args +
-                      " FROM docs WHERE docs MATCH ?";
-    std::vector<std::string> binds{run.match};
-    for (const auto& [facet, values] : filters) {
-      auto col = kFacetColumns.find(facet);
-      if (col == kFacetColumns.end() || values.empty()) continue;
-      sql += " AND (";
-      for (size_t i = 0; i < values.size(); ++i) {
-        if (i) sql += " OR ";
-        sql += std::string(col->second.column) + (col->second.multi ? " LIKE ?" : " = ?");
-        binds.push_back(col->second.multi ? "%|" + values[i] + "|%" : values[i]);
-      }
-      sql += ")";
+  std::string sql = std::string("SELECT id, lang, ") + rank + " FROM docs WHERE docs MATCH ?";
+  std::vector<std::string> binds{run.match};
+  for (const auto& [facet, values] : filters) {
+    auto col = kFacetColumns.find(facet);
+    if (col == kFacetColumns.end()) throw std::runtime_error("fts5: unknown facet '" + facet + "'");
+    if (values.empty()) continue;
+    sql += " AND (";
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i) sql += " OR ";
+      sql += std::string(col->second.column) + (col->second.multi ? " LIKE ?" : " = ?");
+      binds.push_back(col->second.multi ? "%|" + values[i] + "|%" : values[i]);
     }
-    sql += std::string(" ORDER BY ") + weight_args + " LIMIT " + std::to_string(limit);
-    sqlite3_stmt* st = nullptr;
-    check(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr), db_, "prepare search");
-    for (size_t i = 0; i < binds.size(); ++i) {
-      sqlite3_bind_text(st, static_cast<int>(i + 1), binds[i].c_str(),
-                        static_cast<int>(binds[i].size()), SQLITE_TRANSIENT);
-    }
-    run.hits.clear();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      run.hits.push_back({reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
-                          reinterpret_cast<const char*>(sqlite3_column_text(st, 1)),
-                          sqlite3_column_double(st, 2)});
-    }
-    const std::string error = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
-    sqlite3_finalize(st);
-    if (!error.empty()) throw std::runtime_error("sqlite: search '" + run.match + "': " + error);
-    if (!run.hits.empty()) return run;
+    sql += ")";
   }
+  sql +=
+      std::string(" ORDER BY ") + rank + ", id, lang LIMIT " + std::to_string(limit * kLanguages);
+  sqlite3_stmt* st = nullptr;
+  check(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr), db_, "prepare search");
+  for (size_t i = 0; i < binds.size(); ++i) {
+    sqlite3_bind_text(st, static_cast<int>(i + 1), binds[i].c_str(),
+                      static_cast<int>(binds[i].size()), SQLITE_TRANSIENT);
+  }
+  std::set<std::string> seen;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    ++run.rows;
+    std::string id = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    if (static_cast<int>(run.hits.size()) >= limit || !seen.insert(id).second) continue;
+    run.hits.push_back({std::move(id), reinterpret_cast<const char*>(sqlite3_column_text(st, 1)),
+                        sqlite3_column_double(st, 2)});
+  }
+  const std::string error = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
+  sqlite3_finalize(st);
+  if (!error.empty()) throw std::runtime_error("sqlite: search '" + run.match + "': " + error);
   return run;
 }
 

@@ -1,50 +1,52 @@
-// The baseline: SQLite FTS5 with BM25 over the same content/ items (title, summary, body), the
-// tokenizer 'porter unicode61 remove_diacritics 2', a title weight, and the facet filters applied
-// with SQL WHERE clauses. One row per (item, language), like our index.
+// The SQLite FTS5 baseline, set up the way a competent application ships it: one row per
+// (item, language) with title, summary and body columns, tokenize='porter unicode61
+// remove_diacritics 2', the query's words OR-ed (quoted phrases stay phrases), ranked by bm25()
+// with column weights, facet filters as SQL WHERE clauses on the front-matter values, and the
+// rows deduplicated to distinct items (the best-ranked language version stands for the item).
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
-struct sqlite3;
+#include "bench/relevance/baseline_corpus.h"
+#include "bench/relevance/engines.h"
 
-namespace nexuskb {
-struct Corpus;
-}
+struct sqlite3;
 
 namespace nexuskb::relevance {
 
 struct Bm25Weights {
   double title = 5.0, summary = 2.0, body = 1.0;
-  std::string label() const;
+  std::string label() const;  // "title 5, summary 2, body 1"
 };
 
-struct BaselineHit {
-  std::string id, lang;
-  double bm25 = 0;  // SQLite's bm25(): lower is better
+struct FtsRun {
+  std::vector<Hit>
+      hits;           // distinct items, best first, at most `limit`; score = bm25 (lower is better)
+  long rows = 0;      // matching (item, language) rows read
+  std::string match;  // the FTS5 MATCH expression that produced them
 };
 
-struct BaselineRun {
-  std::vector<BaselineHit> hits;  // best first, at most `limit` rows (translations not merged)
-  std::string match;              // the FTS5 MATCH expression that produced them
-  bool relaxed = false;           // no row had every word, so the words were joined with OR
-};
-
+// Not thread-safe: one connection to an in-memory database.
 class FtsBaseline {
  public:
-  explicit FtsBaseline(const Corpus& corpus);  // builds an in-memory database; throws on error
+  // Builds the in-memory database; throws std::runtime_error on an SQLite error.
+  explicit FtsBaseline(const std::vector<BaselineDocument>& documents);
   ~FtsBaseline();
   FtsBaseline(const FtsBaseline&) = delete;
   FtsBaseline& operator=(const FtsBaseline&) = delete;
 
-  BaselineRun search(const std::string& query,
-                     const std::map<std::string, std::vector<std::string>>& filters,
-                     const Bm25Weights& weights, int limit = 100) const;
+  // `filters`: facet (as the API names it: lang, kind, section, actor, region, theme, practice)
+  // -> values, OR within a facet, AND across facets. Throws std::runtime_error on an SQLite error
+  // or an unknown facet.
+  FtsRun search(const std::string& query,
+                const std::map<std::string, std::vector<std::string>>& filters,
+                const Bm25Weights& weights, int limit) const;
 
   // The user's text as an FTS5 expression: quoted phrases kept, every other word quoted (so FTS5
-  // syntax characters cannot break it) and joined with AND, or with OR when `any`.
-  static std::string to_match(const std::string& query, bool any);
+  // syntax characters cannot break it), all joined with OR. Empty when nothing is searchable.
+  static std::string to_match(const std::string& query);
 
  private:
   sqlite3* db_ = nullptr;

@@ -23,7 +23,9 @@ std::vector<std::string> string_list(const YAML::Node& node) {
 
 int JudgedQuery::grade(const std::string& item_id) const {
   if (std::find(relevant.begin(), relevant.end(), item_id) != relevant.end()) return 2;
-  if (std::find(also_relevant.begin(), also_relevant.end(), item_id) != also_relevant.end()) return 1;
+  if (std::find(also_relevant.begin(), also_relevant.end(), item_id) != also_relevant.end()) {
+    return 1;
+  }
   return 0;
 }
 
@@ -68,6 +70,10 @@ std::vector<JudgedQuery> load_judgements(const std::string& path,
       if (!seen.insert(q.id).second) fail("duplicate id");
       if (std::find(kUserGroups.begin(), kUserGroups.end(), q.who) == kUserGroups.end()) {
         fail("who must be policymaker, judiciary or trainer");
+      }
+      if (std::find(kQueryLanguages.begin(), kQueryLanguages.end(), q.query_lang) ==
+          kQueryLanguages.end()) {
+        fail("query_lang must be en, fr or ar");
       }
       if (q.query.empty()) fail("missing query");
       if (q.relevant.empty()) fail("relevant must name at least one item");

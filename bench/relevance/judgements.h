@@ -10,12 +10,12 @@ namespace nexuskb::relevance {
 
 struct JudgedQuery {
   std::string id;
-  std::string who;         // policymaker | judiciary | trainer
-  std::string query;       // as typed
-  std::string query_lang;  // en | fr | ar
+  std::string who;                                          // policymaker | judiciary | trainer
+  std::string query;                                        // as typed
+  std::string query_lang;                                   // en | fr | ar
   std::map<std::string, std::vector<std::string>> filters;  // facet -> values (OR)
-  std::vector<std::string> relevant;       // grade 2; must all be in the top 3
-  std::vector<std::string> also_relevant;  // grade 1
+  std::vector<std::string> relevant;                        // grade 2; must all be in the top 3
+  std::vector<std::string> also_relevant;                   // grade 1
   std::string note;
 
   // 2 for relevant, 1 for also_relevant, 0 otherwise.
@@ -30,5 +30,6 @@ std::vector<JudgedQuery> load_judgements(const std::string& path,
                                          std::vector<std::string>& errors);
 
 inline const std::vector<std::string> kUserGroups{"judiciary", "policymaker", "trainer"};
+inline const std::vector<std::string> kQueryLanguages{"en", "fr", "ar"};
 
 }  // namespace nexuskb::relevance
