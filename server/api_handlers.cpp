@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "server/http_server.h"
 #include "server/json_render.h"
+#include "server/query_builder.h"
 
 namespace nexuskb {
 namespace {
@@ -43,10 +44,11 @@ void HttpServer::api_search(const httplib::Request& req, httplib::Response& res)
   auto request = parse_search_request(req.params, snap->taxonomy);
   if (!request.ok()) return send_json_error(res, request.error());
   // The reader's language (which version of each item to show): a single lang filter, else
-  // ?ui= or Accept-Language.
+  // Accept-Language, else the language the query is written in.
   if (!request.value().filters.count("lang")) {
-    request.value().ui_lang =
-        choose_ui_language(req.params, req.get_header_value("Accept-Language"));
+    const std::string accept = req.get_header_value("Accept-Language");
+    request.value().ui_lang = accept.empty() ? guess_language(request.value().query, "en")
+                                             : choose_ui_language(req.params, accept);
   }
   // took_ms in a cached body is the time the search took when it was computed.
   ResponseCache::Outcome outcome;

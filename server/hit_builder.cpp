@@ -17,28 +17,14 @@ namespace s = schema;
 
 constexpr size_t kSnippetLength = 260;
 constexpr size_t kNone = static_cast<size_t>(-1);
+// Index words taken per stemmed query term to find its positions (most stems have a handful).
+constexpr size_t kWordsPerStem = 32;
 
-// Stemmed (Z) terms carry no positions: replace each by the document's unstemmed words that
-// start with the stem (the usual shape of Snowball stems), which do.
-std::vector<std::string> positional_terms(const Xapian::Database& db, Xapian::docid did,
-                                          const std::vector<std::string>& terms) {
-  std::vector<std::string> out;
-  for (const std::string& t : terms) {
-    if (t.empty() || t[0] != 'Z') {
-      out.push_back(t);
-      continue;
-    }
-    const std::string stem = t.substr(1);
-    Xapian::TermIterator it = db.termlist_begin(did);
-    for (it.skip_to(stem); it != db.termlist_end(did); ++it) {
-      const std::string word = *it;
-      if (word.compare(0, stem.size(), stem) != 0) break;
-      out.push_back(word);
-    }
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+// A term of the free text (unprefixed, or Z + a stem): not a filter, title or number term.
+bool is_text_term(const std::string& t) {
+  if (t.empty()) return false;
+  if (t[0] == 'Z') return t.size() > 1 && !(t[1] >= 'A' && t[1] <= 'Z');
+  return !(t[0] >= 'A' && t[0] <= 'Z');
 }
 
 // A stretch of the document's term positions: a version's title and summary (passage kNone) or
@@ -62,14 +48,15 @@ std::vector<Region> regions_of(const StoredDocument& doc) {
 // Score of every passage (by packed index): idf-weighted query matches at its positions.
 std::vector<double> passage_scores(const Xapian::Database& db, Xapian::docid did,
                                    const StoredDocument& doc,
-                                   const std::vector<std::string>& terms) {
+                                   const std::vector<std::string>& words) {
   const std::vector<Region> regions = regions_of(doc);
   size_t total = 0;
   for (const auto& v : doc.versions) total += v.passages.size();
   std::vector<double> score(total, 0.0);
-  if (terms.empty() || total == 0) return score;
+  if (words.empty() || total == 0) return score;
   const double n = db.get_doccount();
-  for (const std::string& t : positional_terms(db, did, terms)) {
+  for (const std::string& t : words) {
+    // A word the document lacks has an empty position list: one B-tree lookup, no term list.
     std::vector<unsigned> hits(total, 0);
     for (auto p = db.positionlist_begin(did, t); p != db.positionlist_end(did, t); ++p) {
       auto it = std::upper_bound(regions.begin(), regions.end(), *p,
@@ -78,6 +65,7 @@ std::vector<double> passage_scores(const Xapian::Database& db, Xapian::docid did
       const Region& r = *std::prev(it);
       if (r.passage != kNone) ++hits[r.passage];
     }
+    if (std::all_of(hits.begin(), hits.end(), [](unsigned h) { return h == 0; })) continue;
     const double idf = std::log((n + 1) / (db.get_termfreq(t) + 0.5));
     for (size_t i = 0; i < total; ++i) {
       if (hits[i]) score[i] += idf * (1.0 + std::log(hits[i]));
@@ -112,22 +100,40 @@ std::string HitBuilder::snippet(const std::string& text, const std::string& lang
                        "<mark>", "</mark>", "…");
 }
 
+HitBuilder::HitBuilder(const Xapian::Database& db, const Xapian::Enquire& enquire,
+                       const Xapian::MSet& mset, bool has_text, std::string reader_lang)
+    : db_(db), mset_(mset), has_text_(has_text), reader_lang_(std::move(reader_lang)) {
+  if (!has_text_) return;
+  // The words whose positions mark the passages, found once per page: the query's unprefixed
+  // words, and for each stemmed (Z) term, which has no positions, the index's words starting with
+  // the stem (the usual shape of Snowball stems). Stop words of any language are left out:
+  // another language's reading may carry words that are stop words in the version matched.
+  const Xapian::Query query = enquire.get_query();
+  for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+    const std::string term = *t;
+    if (!is_text_term(term)) continue;
+    const bool stemmed = term[0] == 'Z';
+    const std::string word = stemmed ? term.substr(1) : term;
+    if (is_stop_word_anywhere(word)) continue;
+    if (!stemmed) {
+      words_.push_back(word);
+      continue;
+    }
+    size_t taken = 0;
+    for (auto w = db.allterms_begin(word); w != db.allterms_end(word) && taken < kWordsPerStem;
+         ++w, ++taken) {
+      words_.push_back(*w);
+    }
+  }
+  std::sort(words_.begin(), words_.end());
+  words_.erase(std::unique(words_.begin(), words_.end()), words_.end());
+}
+
 SearchHit HitBuilder::make(Xapian::MSetIterator it) {
   const Xapian::Document doc = it.get_document();
   StoredDocument stored = StoredDocument::from_data(doc.get_data());
   if (stored.versions.empty()) throw std::runtime_error("document without versions");
-  std::vector<std::string> terms;
-  if (has_text_) {
-    for (auto t = enquire_.get_matching_terms_begin(it); t != enquire_.get_matching_terms_end(it);
-         ++t) {
-      const std::string term = *t;
-      const bool text_term =
-          !term.empty() && (term[0] == 'Z' || !(term[0] >= 'A' && term[0] <= 'Z'));
-      if (text_term && !is_stop_word_anywhere(term[0] == 'Z' ? term.substr(1) : term))
-        terms.push_back(term);
-    }
-  }
-  const std::vector<double> score = passage_scores(db_, *it, stored, terms);
+  const std::vector<double> score = passage_scores(db_, *it, stored, words_);
 
   // The reader's version when the item has it; else the version of the best passage.
   size_t version = kNone, best = kNone;

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -17,10 +18,9 @@ class HitBuilder {
  public:
   // `reader_lang`: the version to show when the item has it. Without it, the version holding the
   // best-matching passage is shown (English when nothing matched in a passage).
+  // `enquire` holds the query the page was matched with (its text terms mark the passages).
   HitBuilder(const Xapian::Database& db, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
-             bool has_text, std::string reader_lang)
-      : db_(db), enquire_(enquire), mset_(mset), has_text_(has_text),
-        reader_lang_(std::move(reader_lang)) {}
+             bool has_text, std::string reader_lang);
 
   // Throws nlohmann::json::exception on damaged document data.
   SearchHit make(Xapian::MSetIterator it);
@@ -29,10 +29,10 @@ class HitBuilder {
   std::string snippet(const std::string& text, const std::string& lang);
 
   const Xapian::Database& db_;
-  const Xapian::Enquire& enquire_;
   const Xapian::MSet& mset_;
   bool has_text_;
   std::string reader_lang_;
+  std::vector<std::string> words_;  // words whose positions carry the query's matches, sorted
   std::map<std::string, Xapian::Stem> stems_;
 };
 

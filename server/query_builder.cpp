@@ -32,6 +32,10 @@ constexpr size_t kMaxSynonymWords = 6;
 // that items in the query's language rank first and items written only in another follow.
 constexpr double kCrossLanguageWeight = 0.5;
 constexpr double kOtherLanguageWeight = 0.8;
+// The words read again against the titles alone (the `S` prefix) add this much: a title is a
+// short field, so its own BM25 weight says "this item is about that" more than a body mention
+// (a simple take on BM25F; wdf boosts alone saturate).
+constexpr double kTitleFieldWeight = 1.0;
 // Stands in the query text for a synonym span until the parser asks SynonymField for its query.
 constexpr std::string_view kSynonymField = "syn_";
 
@@ -106,6 +110,31 @@ std::string strip_dangling_operators(const std::string& text) {
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
   return out;
 }
+
+}  // namespace
+
+std::string guess_language(const std::string& text, const std::string& fallback) {
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0xD8 && b <= 0xDB) return "ar";  // U+0600..U+06FF
+  }
+  int french = 0, english = 0;
+  bool accents = false;
+  std::istringstream in(Xapian::Unicode::tolower(text));
+  for (std::string w; in >> w;) {
+    if (const size_t apostrophe = w.find('\''); apostrophe != std::string::npos && apostrophe < 3)
+      ++french;  // l'argent, d'un
+    french += stopper_for("fr")(w);
+    english += stopper_for("en")(w);
+    for (const char* accent : {"é", "è", "ê", "à", "ç", "ù", "ô", "î"})
+      accents = accents || w.find(accent) != std::string::npos;
+  }
+  if (french > english || (accents && english == 0)) return "fr";
+  if (english > french) return "en";
+  return fallback;
+}
+
+namespace {
 
 size_t utf8_length(std::string_view s) {
   size_t n = 0;
@@ -414,6 +443,7 @@ TextQueries QueryBuilder::text_query(const std::string& text, bool& syntax_fallb
   // an acronym, a number) are searched once.
   std::vector<Xapian::Query> all, any;
   std::vector<std::string> seen;
+  bool tiered = false;
   for (std::string_view lang_view : s::kLanguages) {
     const std::string lang(lang_view);
     std::string* want_correction = (corrected && lang == preferred_lang) ? corrected : nullptr;
@@ -424,6 +454,18 @@ TextQueries QueryBuilder::text_query(const std::string& text, bool& syntax_fallb
     if (std::find(seen.begin(), seen.end(), description) != seen.end()) continue;
     seen.push_back(description);
     Xapian::Query some = reading(text, lang, Xapian::Query::OP_OR, syntax_fallback, nullptr);
+    tiered = tiered || some.get_description() != description;
+    try {
+      const Xapian::Query title = parser(lang, Xapian::Query::OP_OR)
+                                      .parse_query(plain_words(text), 0, std::string(s::kPrefixTitle));
+      if (!title.empty()) {
+        // AND_MAYBE: the titles add weight to what the query finds, never find anything
+        // themselves (a title word after "-" must still exclude).
+        some = Xapian::Query(Xapian::Query::OP_AND_MAYBE, some,
+                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, title, kTitleFieldWeight));
+      }
+    } catch (const Xapian::QueryParserError&) {
+    }
     // The reader's language first when an item matches in several languages.
     const double preference = language_preference(lang, preferred_lang);
     all.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, every, preference);
@@ -431,7 +473,7 @@ TextQueries QueryBuilder::text_query(const std::string& text, bool& syntax_fallb
   }
   if (all.empty()) return {};
   return {Xapian::Query(Xapian::Query::OP_OR, all.begin(), all.end()),
-          Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end())};
+          Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end()), tiered};
 }
 
 bool QueryBuilder::has_unknown_word(const std::string& text) const {
@@ -464,10 +506,10 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
   const bool may_be_misspelled = has_unknown_word(text);
   const TextQueries words =
       text_query(text, plan.syntax_fallback, may_be_misspelled ? &plan.corrected_query : nullptr,
-                 request.ui_lang);
+                 guess_language(text, request.ui_lang));
   std::vector<Xapian::Query> parts;
   if (!words.any.empty()) parts.push_back(words.any);
-  plan.tiered = !words.all.empty() && words.all.get_description() != words.any.get_description();
+  plan.tiered = !words.all.empty() && words.tiered;
   if (plan.tiered) {
     plan.all_words = words.all;
     auto* bonus = new Xapian::FixedWeightPostingSource(kAllWordsBonus);
@@ -485,6 +527,7 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
   // The empty term is what MatchAll holds, built afresh for this request.
   plan.text = parts.empty() ? Xapian::Query(std::string())
                             : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+
   for (const auto& [facet_name, values] : request.filters) {
     const s::Facet* facet = s::find_facet(facet_name);
     std::vector<Xapian::Query> terms;

@@ -36,6 +36,7 @@ struct QueryPlan {
 // A text query read two ways: every word required (the top tier), and any word enough.
 struct TextQueries {
   Xapian::Query all, any;
+  bool tiered = false;  // `all` finds fewer items than `any` may (two or more plain words)
 };
 
 class QueryBuilder {
@@ -86,6 +87,12 @@ class QueryBuilder {
 // Removes good-practice mentions ("GP 23", "gp23", "good practice 23", "bonne pratique 23",
 // "practice:23" is kept as a filter) from `text` and returns their numbers.
 std::vector<int> extract_practice_mentions(std::string& text);
+
+// The language `text` is most likely written in: Arabic script is Arabic; Latin text is French
+// when it has more French than English stop words (or French accents and no English stop word),
+// English when it has more English ones; otherwise `fallback`. Weighs the readings of a query,
+// and chooses the versions shown when the reader said nothing (no lang, no Accept-Language).
+std::string guess_language(const std::string& text, const std::string& fallback);
 
 // Bounds what wildcards may cost: a trailing `*` stays only on words of at least two letters,
 // and only on the first four such words; other words lose their `*` ("a* corr*" -> "a corr*").
