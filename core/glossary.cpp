@@ -81,8 +81,8 @@ Result<Glossary> load_glossary(const std::string& path) {
       GlossaryEntry entry;
       for (const auto& field : node) {
         const std::string key = field.first.as<std::string>();
-        const bool is_lang = std::find(schema::kLanguages.begin(), schema::kLanguages.end(),
-                                       key) != schema::kLanguages.end();
+        const bool is_lang = std::find(schema::kLanguages.begin(), schema::kLanguages.end(), key) !=
+                             schema::kLanguages.end();
         if (key != "id" && key != "definition" && !is_lang)
           error(field.first, "unknown glossary key '" + key + "'");
       }
@@ -96,8 +96,8 @@ Result<Glossary> load_glossary(const std::string& path) {
         const std::string lang(lang_view);
         const YAML::Node list = node[lang];
         if (!list || !list.IsSequence() || list.size() == 0) {
-          error(node, "glossary entry '" + entry.id + "' needs a non-empty list of " + lang +
-                          " terms");
+          error(node,
+                "glossary entry '" + entry.id + "' needs a non-empty list of " + lang + " terms");
           continue;
         }
         for (const YAML::Node& t : list) {

@@ -65,7 +65,8 @@ nlohmann::json version_json(const StoredItem& it) {
       {"actors", it.actors},
       {"regions", it.regions},
       {"themes", it.themes},
-      {"source", {{"document", it.source_document}, {"url", it.source_url}, {"page", it.source_page}}},
+      {"source",
+       {{"document", it.source_document}, {"url", it.source_url}, {"page", it.source_page}}},
       {"verified", it.verified}};
   j["number"] = it.number ? nlohmann::json(*it.number) : nlohmann::json(nullptr);
   j["tpos"] = it.title_pos;

@@ -78,7 +78,8 @@ Result<Corpus> load_corpus(const std::string& dir, unsigned threads) {
   auto synonyms = load_synonyms((root / "synonyms.yaml").string());
   if (!synonyms.ok()) errors = synonyms.errors();
   auto glossary = load_glossary((root / "glossary.yaml").string());
-  if (!glossary.ok()) errors.insert(errors.end(), glossary.errors().begin(), glossary.errors().end());
+  if (!glossary.ok())
+    errors.insert(errors.end(), glossary.errors().begin(), glossary.errors().end());
 
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
@@ -86,8 +87,10 @@ Result<Corpus> load_corpus(const std::string& dir, unsigned threads) {
   }
   std::sort(files.begin(), files.end());
 
-  Corpus corpus{taxonomy.value(), synonyms.ok() ? synonyms.value() : SynonymGroups{},
-                glossary.ok() ? glossary.value() : Glossary{}, {}};
+  Corpus corpus{taxonomy.value(),
+                synonyms.ok() ? synonyms.value() : SynonymGroups{},
+                glossary.ok() ? glossary.value() : Glossary{},
+                {}};
   // Files are parsed and rendered in parallel, in batches; results and errors are gathered in
   // file order, so the output does not depend on the number of threads.
   std::vector<std::optional<Result<ContentItem>>> parsed(files.size());

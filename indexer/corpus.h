@@ -26,10 +26,10 @@ struct Corpus {
   std::vector<CorpusItem> items;  // sorted by (id, lang)
 };
 
-// Reads <dir>/taxonomy.yaml, <dir>/synonyms.yaml, <dir>/glossary.yaml and every *.md below <dir>. Returns every
-// problem found (never stops at the first): parse errors, unknown taxonomy values, duplicate
-// (id, lang), translations that disagree on kind or number, links to unknown items, raw HTML.
-// Files are parsed and rendered on `threads` threads; the result does not depend on it.
+// Reads <dir>/taxonomy.yaml, <dir>/synonyms.yaml, <dir>/glossary.yaml and every *.md below <dir>.
+// Returns every problem found (never stops at the first): parse errors, unknown taxonomy values,
+// duplicate (id, lang), translations that disagree on kind or number, links to unknown items, raw
+// HTML. Files are parsed and rendered on `threads` threads; the result does not depend on it.
 Result<Corpus> load_corpus(const std::string& dir, unsigned threads = 1);
 
 }  // namespace nexuskb

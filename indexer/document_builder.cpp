@@ -101,7 +101,8 @@ void add_spelling_words(const Xapian::Document& doc, SpellingCounts& spelling) {
 // The item's values of facet `f` (schema::kFacets), as its terms, slots and codes spell them.
 // `languages` are the languages the item exists in. Every facet of the table has its branch:
 // a facet without one is a programming error, reported when the first document is built.
-std::vector<std::string> facet_values(const ContentItem& it, const std::vector<std::string>& languages,
+std::vector<std::string> facet_values(const ContentItem& it,
+                                      const std::vector<std::string>& languages,
                                       const s::Facet& f) {
   if (f.name == "practice") {
     std::vector<std::string> out;

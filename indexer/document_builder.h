@@ -43,8 +43,7 @@ void write_index_data(Xapian::WritableDatabase& db, const BuildContext& build,
 // One item (its versions, in schema::kLanguages order) as a Xapian document (exposed for tests);
 // adds its words to `spelling` if given.
 Xapian::Document make_document(const std::vector<const CorpusItem*>& versions,
-                               const FacetCodes& codes,
-                               Xapian::TermGenerator& generator,
+                               const FacetCodes& codes, Xapian::TermGenerator& generator,
                                SpellingCounts* spelling = nullptr);
 
 }  // namespace nexuskb

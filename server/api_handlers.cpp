@@ -150,8 +150,8 @@ void HttpServer::api_facets(const httplib::Request& req, httplib::Response& res)
 void HttpServer::api_glossary(const httplib::Request& req, httplib::Response& res) {
   for (const auto& [key, value] : req.params) {
     if (key != "q")
-      return send_json_error(res, bad_parameter("unknown_parameter", key,
-                                                "unknown parameter '" + key + "'"));
+      return send_json_error(
+          res, bad_parameter("unknown_parameter", key, "unknown parameter '" + key + "'"));
   }
   const std::string q = req.get_param_value("q");
   if (!is_valid_utf8(q))

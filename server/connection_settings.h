@@ -12,8 +12,8 @@
 namespace nexuskb {
 
 struct ConnectionLimits {
-  int max_connections = 256;     // connection threads; more connections wait to be accepted
-  int keep_alive_seconds = 5;    // an idle keep-alive connection is closed after this
+  int max_connections = 256;   // connection threads; more connections wait to be accepted
+  int keep_alive_seconds = 5;  // an idle keep-alive connection is closed after this
   int keep_alive_requests = 1000;
   int read_timeout_seconds = 5;  // per read: a client silent this long is dropped
   int write_timeout_seconds = 5;

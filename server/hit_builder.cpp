@@ -96,8 +96,8 @@ std::string HitBuilder::snippet(const std::string& text, const std::string& lang
     it = stems_.emplace(lang, Xapian::Stem(std::string(s::stemmer_name(lang)))).first;
   // Without SNIPPET_BACKGROUND_MODEL: that model looks up the frequency of every word of the
   // text in the index, which cost a quarter of a search's CPU; the passage is already the best.
-  return mset_.snippet(text, kSnippetLength, it->second, Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                       "<mark>", "</mark>", "…");
+  return mset_.snippet(text, kSnippetLength, it->second, Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>",
+                       "</mark>", "…");
 }
 
 HitBuilder::HitBuilder(const Xapian::Database& db, const Xapian::Enquire& enquire,

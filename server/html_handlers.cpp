@@ -109,15 +109,15 @@ void HttpServer::page_about(const httplib::Request& req, httplib::Response& res)
 void HttpServer::page_glossary(const httplib::Request& req, httplib::Response& res) {
   for (const auto& [key, value] : req.params) {
     if (key != "q" && key != "lang" && key != "ui" && key != "pack" && key != "pack_title")
-      return send_html_error(req, res, bad_parameter("unknown_parameter", key,
-                                                     "unknown parameter '" + key + "'"));
+      return send_html_error(
+          req, res, bad_parameter("unknown_parameter", key, "unknown parameter '" + key + "'"));
   }
   const std::string q = req.get_param_value("q");
   if (!is_valid_utf8(q) || q.size() > 200)
     return send_html_error(req, res, bad_parameter("invalid_query", "q", "q is not valid"));
   const std::string lang = choose_ui_language(req.params, req.get_header_value("Accept-Language"));
-  res.set_content(pages_.glossary(index_.snapshot()->glossary, q, lang, pack_carry_from(req.params)),
-                  kHtml);
+  res.set_content(
+      pages_.glossary(index_.snapshot()->glossary, q, lang, pack_carry_from(req.params)), kHtml);
 }
 
 void HttpServer::static_file(const httplib::Request& req, httplib::Response& res) {

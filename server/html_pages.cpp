@@ -296,10 +296,9 @@ std::string HtmlPages::search(const SearchRequest& request, const SearchResult& 
                       result.total_all_words < result.total && !request.query.empty();
   if (tiered) {
     ctx["tiers"] = true;
-    ctx["tiers_text"] = std::to_string(result.total_all_words) + " " + t.at("tier_all") + ", " +
-                        t.at("tier_then") + " " +
-                        std::to_string(result.total - result.total_all_words) + " " +
-                        t.at("tier_some");
+    ctx["tiers_text"] =
+        std::to_string(result.total_all_words) + " " + t.at("tier_all") + ", " + t.at("tier_then") +
+        " " + std::to_string(result.total - result.total_all_words) + " " + t.at("tier_some");
   }
   mstch::array hits_all, hits_some;
   for (const SearchHit& h : result.hits) {
@@ -311,22 +310,23 @@ std::string HtmlPages::search(const SearchRequest& request, const SearchResult& 
                                   {"label", snap.taxonomy.value_label("lang", code, ui_lang)},
                                   {"url", with_carry(item_url(h.item.id, code, ""), carry)}});
     }
-    (tiered && !h.all_words ? hits_some : hits_all).push_back(
-        mstch::map{{"id", h.item.id},
-                   {"url", with_carry(h.url, carry)},
-                   {"title", h.item.title},
-                   {"lang", h.item.lang},
-                   {"dir", std::string(text_direction(h.item.lang))},
-                   {"lang_label", snap.taxonomy.value_label("lang", h.item.lang, ui_lang)},
-                   {"other_languages", others},
-                   {"kind_label", snap.taxonomy.value_label("kind", h.item.kind, ui_lang)},
-                   {"verified", h.item.verified},
-                   {"passage", request.query.empty() ? std::string() : h.passage},
-                   {"snippet_html", h.snippet_html},
-                   {"number", h.item.number ? std::to_string(*h.item.number) : std::string()},
-                   {"tags", tag_labels(h.item, snap, ui_lang)},
-                   {"in_pack", in_pack},
-                   {"add_url", pack_url(pack_with(carry.ids, h.item.id), carry.title, ui_lang)}});
+    (tiered && !h.all_words ? hits_some : hits_all)
+        .push_back(mstch::map{
+            {"id", h.item.id},
+            {"url", with_carry(h.url, carry)},
+            {"title", h.item.title},
+            {"lang", h.item.lang},
+            {"dir", std::string(text_direction(h.item.lang))},
+            {"lang_label", snap.taxonomy.value_label("lang", h.item.lang, ui_lang)},
+            {"other_languages", others},
+            {"kind_label", snap.taxonomy.value_label("kind", h.item.kind, ui_lang)},
+            {"verified", h.item.verified},
+            {"passage", request.query.empty() ? std::string() : h.passage},
+            {"snippet_html", h.snippet_html},
+            {"number", h.item.number ? std::to_string(*h.item.number) : std::string()},
+            {"tags", tag_labels(h.item, snap, ui_lang)},
+            {"in_pack", in_pack},
+            {"add_url", pack_url(pack_with(carry.ids, h.item.id), carry.title, ui_lang)}});
   }
   ctx["has_all_hits"] = !hits_all.empty();
   ctx["has_some_hits"] = !hits_some.empty();

@@ -160,18 +160,19 @@ std::string HtmlPages::glossary(const Glossary& glossary, const std::string& que
       if (it != e->terms.end()) {
         for (const std::string& term : it->second) terms.push_back(term);
       }
-      columns.push_back(mstch::map{
-          {"lang", code}, {"dir", std::string(text_direction(code))}, {"terms", terms}});
+      columns.push_back(
+          mstch::map{{"lang", code}, {"dir", std::string(text_direction(code))}, {"terms", terms}});
     }
     auto d = e->definition.find(ui_lang);
     entries.push_back(mstch::map{
         {"id", e->id},
         {"columns", columns},
         {"definition", d == e->definition.end() ? std::string() : d->second},
-        {"search_url", with_carry("/search?lang=" + ui_lang + "&q=" +
-                                      url_encode(e->terms.count(ui_lang) ? e->terms.at(ui_lang).front()
-                                                                         : e->terms.begin()->second.front()),
-                                  carry)}});
+        {"search_url",
+         with_carry("/search?lang=" + ui_lang + "&q=" +
+                        url_encode(e->terms.count(ui_lang) ? e->terms.at(ui_lang).front()
+                                                           : e->terms.begin()->second.front()),
+                    carry)}});
   }
   ctx["has_entries"] = !entries.empty();
   ctx["entries"] = entries;

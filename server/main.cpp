@@ -1,6 +1,6 @@
 // nexuskb-serve: parse flags, open the index, serve until SIGTERM/SIGINT; SIGHUP reloads.
-#include <csignal>
 #include <algorithm>
+#include <csignal>
 #include <iostream>
 #include <thread>
 

@@ -11,6 +11,7 @@
 
 #include <xapian.h>
 
+#include "server/query_text.h"  // the text preprocessing it applies, for its callers
 #include "server/search_request.h"
 
 namespace nexuskb {
@@ -83,23 +84,6 @@ class QueryBuilder {
   const Xapian::Database& db_;
   const Xapian::Database& terms_db_;
 };
-
-// Removes good-practice mentions ("GP 23", "gp23", "good practice 23", "bonne pratique 23",
-// "practice:23" is kept as a filter) from `text` and returns their numbers.
-std::vector<int> extract_practice_mentions(std::string& text);
-
-// The language `text` is most likely written in: Arabic script is Arabic; Latin text is French
-// when it has more French than English stop words (or French accents and no English stop word),
-// English when it has more English ones; otherwise `fallback`. Weighs the readings of a query,
-// and chooses the versions shown when the reader said nothing (no lang, no Accept-Language).
-std::string guess_language(const std::string& text, const std::string& fallback);
-
-// Bounds what wildcards may cost: a trailing `*` stays only on words of at least two letters,
-// and only on the first four such words; other words lose their `*` ("a* corr*" -> "a corr*").
-std::string bound_wildcards(const std::string& text);
-
-// Lower-cases facet values after field prefixes ("region:Sahel" -> "region:sahel").
-std::string normalize_field_values(const std::string& text);
 
 // The combined filter of `plan` leaving out `except_facet` (for disjunctive counts).
 Xapian::Query filtered(const QueryPlan& plan, const std::string& except_facet = "");
