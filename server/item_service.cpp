@@ -3,6 +3,7 @@
 
 #include "core/schema.h"
 #include "core/text.h"
+#include "server/citation.h"
 #include "server/hit_builder.h"
 #include "server/search_service.h"
 
@@ -35,15 +36,7 @@ Citation make_citation(const StoredItem& item, const Taxonomy& taxonomy) {
     c.year = d->year;
     if (c.source_url.empty()) c.source_url = d->url;
   }
-  std::string label = item.title;
-  if (item.number && item.kind == "practice")
-    label = "Good Practice " + std::to_string(*item.number) + ": " + label;
-  c.text = label + ". Paraphrased from: " + c.document_title;
-  if (!c.publisher.empty())
-    c.text += " (" + c.publisher + (c.year ? ", " + std::to_string(c.year) : "") + ")";
-  if (!c.page.empty()) c.text += ", p. " + c.page;
-  c.text += ". nexuskb item " + item.id + " [" + item.lang + "]";
-  c.text += item.verified ? "." : "; summary not verified against the official text.";
+  c.text = citation_line(item, c, CitationWords{});  // the API's citation is in English
   return c;
 }
 

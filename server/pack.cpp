@@ -1,6 +1,8 @@
 // Reading packs: request parsing, assembly, JSON and Markdown, and the links that rewrite a pack.
 #include "server/pack.h"
 
+#include "server/citation.h"
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -173,19 +175,7 @@ nlohmann::json to_json(const ReadingPack& pack) {
 }
 
 std::string citation_text(const StoredItem& item, const Citation& c, const Messages& t) {
-  std::string label = item.title;
-  if (item.number && item.kind == "practice") {
-    label = msg(t, "cite_good_practice") + " " + std::to_string(*item.number) + msg(t, "colon") +
-            " " + label;
-  }
-  std::string text = label + ". " + msg(t, "cite_paraphrased") + " " + c.document_title;
-  if (!c.publisher.empty()) {
-    text += " (" + c.publisher + (c.year ? ", " + std::to_string(c.year) : "") + ")";
-  }
-  if (!c.page.empty()) text += ", " + msg(t, "page_abbrev") + " " + c.page;
-  text += ". " + msg(t, "cite_item") + " " + item.id + " [" + item.lang + "]";
-  text += item.verified ? "." : "; " + msg(t, "cite_unverified") + ".";
-  return text;
+  return citation_line(item, c, citation_words(t));
 }
 
 std::string to_markdown(const ReadingPack& pack, const Messages& t) {
