@@ -82,8 +82,9 @@ bench-relevance:
 	$(BUILD)/nexuskb-relevance --content content --queries tests/relevance/queries.yaml --out bench/results
 
 # Performance benchmarks (issue 6): corpus generator, indexing, in-process latency, HTTP with wrk
-# against a hello-world server and the peers (SQLite FTS5, Groonga, Omega), profiles; writes
-# bench/results/summary.md and *.json. About 15-20 minutes on the 2-core machine; a quick run:
+# against a hello-world server and the peers (SQLite FTS5 in process, Sphinx Search over SphinxQL,
+# Groonga, Omega), profiles; writes bench/results/summary.md and *.json. About 15-20 minutes on
+# the 2-core machine without 2M passages; a quick run:
 # `make bench BENCH_SIZES="1000 20000"`. Knobs: see bench/run.sh. Never part of `make test`.
 bench:
 	@NEXUSKB_BENCH=1 scripts/bootstrap

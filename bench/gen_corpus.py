@@ -36,7 +36,7 @@ import urllib.parse
 import yaml
 
 FOLDER = {"practice": "practices", "toolkit": "toolkit", "addendum": "addendum",
-          "instrument": "instruments", "scenario": "scenarios"}
+          "instrument": "instruments", "scenario": "scenarios", "framework": "frameworks"}
 # Letters plus combining marks (Arabic harakat are not \w in Python's re).
 _L = r"(?:[^\W\d_]|[\u0300-\u036F\u0610-\u061A\u064B-\u065F\u0670])"
 WORD = re.compile(_L + r"+(?:['’\-]" + _L + r"+)*")
@@ -291,7 +291,7 @@ class Generator:
                 "",
             ]
             md = "\n".join(fm) + "\n\n".join(body) + "\n"
-            files.append((f"{FOLDER[kind]}/{item_id}.{lang}.md", md, len(headings)))
+            files.append((f"{FOLDER.get(kind, kind + 's')}/{item_id}.{lang}.md", md, len(headings)))
         return files, h2_budget
 
     def title(self, lang):

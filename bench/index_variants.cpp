@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
   size_t passages = 0;
   for (const auto& c : corpus.value().items) passages += c.body.passages.size();
   nlohmann::json out;
-  out["content"] = content;
+  out["content"] = std::filesystem::path(content).filename().string();  // no machine paths
   out["documents"] = corpus.value().items.size();
   out["passages"] = passages;
   out["load_corpus_cpu_s"] = std::round((cpu_seconds() - t0) * 100) / 100;
@@ -95,8 +95,8 @@ int main(int argc, char** argv) {
       gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
       if (v == "baseline" || v == "add_document")
         gen.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
-      for (const auto& c : corpus.value().items) {
-        Xapian::Document doc = nexuskb::make_document(c, build.codes, gen);
+      for (size_t d = 0; d < build.documents.size(); ++d) {  // one document per item
+        Xapian::Document doc = nexuskb::make_document(build.versions(d), build.codes, gen);
         if (v == "spelling_per_doc") {
           for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
             const std::string term = *t;
@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
         }
         if (v == "baseline") {
           db.replace_document(
-              std::string(nexuskb::schema::kPrefixUid) + c.item.id + ":" + c.item.lang, doc);
+              std::string(nexuskb::schema::kPrefixUid) + build.versions(d).front()->item.id, doc);
         } else {
           db.add_document(doc);
         }

@@ -2,25 +2,36 @@
 """Builds the peer engines' databases from a nexuskb content directory, and translates the
 benchmark query file into request paths for every HTTP target.
 
-  peers.py build  --content DIR --work DIR      SQLite FTS5 db, Groonga db, Omega db + configs
+  peers.py build  --content DIR --work DIR [--only fts5,sphinx,groonga,omega]
+                  SQLite FTS5 db (peers_fts5.py), Sphinx index and config (peers_sphinx.py),
+                  Groonga db, Omega db + configs
   peers.py paths  --queries FILE --work DIR --omega-db NAME
-                                                 one path file per target, for bench/rotate.lua
+                                                 one path file per HTTP target, for bench/rotate.lua
 
-Every peer indexes the same unit as nexuskb: one record per (item, language) file, with the
-title, summary and plain-text body, and the facets practice, actor, region, kind, section, theme,
-lang. Differences that cannot be removed are listed in docs/PERFORMANCE.md (stemming, counts).
+The FTS5 and Sphinx peers index nexuskb's unit, one record per item with every language version
+(peer_items.py). Groonga and Omega index one record per (item, language) file, with the title,
+summary and plain-text body, and the facets practice, actor, region, kind, section, theme, lang.
+Differences that cannot be removed are listed in docs/PERFORMANCE.md (stemming, counts).
 """
 import argparse
+import collections
 import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
+import time
 import urllib.parse
 
 import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_items import Codes, item_records, words  # noqa: E402
+from peers_fts5 import Fts5Build  # noqa: E402
+from peers_sphinx import SphinxBuild  # noqa: E402
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when python3-yaml has it
 
 FACETS = {  # facet -> (front-matter key, multi-valued, Omega/Xapian prefix)
     "practice": ("practices", True, "XP"),
@@ -41,6 +52,14 @@ def plain(md):
     return re.sub(r"\s+", " ", md).strip()
 
 
+def passages(md):
+    """[(heading, plain text)] of the H2 sections (and the text before the first, if any)."""
+    parts = re.split(r"^## +(.*)$", md, flags=re.M)
+    out = [("", plain(parts[0]))] if plain(parts[0]) else []
+    out += [(parts[i].strip(), plain(parts[i + 1])) for i in range(1, len(parts), 2)]
+    return out
+
+
 def items(content):
     for dp, _, fs in sorted(os.walk(content)):
         for f in sorted(fs):
@@ -49,7 +68,7 @@ def items(content):
             with open(os.path.join(dp, f), encoding="utf-8") as fh:
                 text = fh.read()
             end = text.find("\n---\n", 4)
-            fm = yaml.safe_load(text[4:end])
+            fm = yaml.load(text[4:end], Loader=_LOADER)
             facets = {}
             for facet, (key, multi, _) in FACETS.items():
                 v = fm.get(key)
@@ -57,37 +76,11 @@ def items(content):
                 facets[facet] = vals
             yield {
                 "key": f"{fm['id']}:{fm['lang']}", "id": fm["id"], "lang": fm["lang"],
+                "number": fm.get("number"),
                 "title": fm.get("title", ""), "summary": fm.get("summary", ""),
                 "body": plain(text[end + 5:]), "facets": facets,
+                "passages": passages(text[end + 5:]),
             }
-
-
-def build_sqlite(records, path):
-    if os.path.exists(path):
-        os.remove(path)
-    db = sqlite3.connect(path)
-    db.executescript("""
-        PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
-        CREATE TABLE items(rowid INTEGER PRIMARY KEY, id TEXT, lang TEXT, title TEXT, summary TEXT);
-        CREATE VIRTUAL TABLE fts USING fts5(title, summary, body,
-            tokenize = 'porter unicode61 remove_diacritics 2');
-        CREATE TABLE facets(doc INTEGER, facet TEXT, value TEXT);
-    """)
-    for i, r in enumerate(records, 1):
-        db.execute("INSERT INTO items VALUES (?,?,?,?,?)", (i, r["id"], r["lang"], r["title"],
-                                                           r["summary"]))
-        db.execute("INSERT INTO fts(rowid, title, summary, body) VALUES (?,?,?,?)",
-                   (i, r["title"], r["summary"], r["body"]))
-        db.executemany("INSERT INTO facets VALUES (?,?,?)",
-                       [(i, f, v) for f, vals in r["facets"].items() for v in vals])
-    db.executescript("""
-        CREATE INDEX facets_fvd ON facets(facet, value, doc);
-        CREATE INDEX facets_doc ON facets(doc);
-        INSERT INTO fts(fts) VALUES ('optimize');
-        ANALYZE;
-    """)
-    db.commit()
-    db.close()
 
 
 def build_groonga(records, work):
@@ -264,7 +257,6 @@ def write_paths(queries, work, omega_db):
     targets = {
         "nexuskb": lambda qs, p: "/api/v1/search?" + qs,
         "hello": lambda qs, p: "/api/v1/search?" + qs,
-        "sqlite": lambda qs, p: "/api/v1/search?" + qs,
         "groonga": lambda qs, p: groonga_path(p),
         "omega": lambda qs, p: omega_path(p, omega_db),
     }
@@ -282,23 +274,51 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--queries")
     ap.add_argument("--omega-port", type=int, default=18094)
+    ap.add_argument("--sphinx-port", type=int, default=18196)
     ap.add_argument("--omega-db", default="nexus")
-    ap.add_argument("--only", default="sqlite,groonga,omega")
+    ap.add_argument("--only", default="fts5,sphinx,groonga,omega")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     if args.command == "build":
-        records = list(items(args.content))
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         only = set(args.only.split(","))
-        import time
-        times = {}
-        for name, fn in (("sqlite", lambda: build_sqlite(records, os.path.join(args.work, "fts5.db"))),
-                         ("groonga", lambda: build_groonga(records, args.work)),
-                         ("omega", lambda: build_omega(records, args.work, args.omega_port))):
+        times, info, counts = {}, {}, {"records": 0, "items": 0}
+
+        def counted():
+            counts["records"] = 0
+            for r in items(args.content):
+                counts["records"] += 1
+                yield r
+
+        # FTS5 and Sphinx index one record per item: one streamed pass over the corpus feeds both
+        # (each peer's time includes that shared pass), so that 2M passages fit in memory.
+        builders = {}
+        t0 = time.monotonic()
+        if "fts5" in only:
+            builders["fts5"] = Fts5Build(os.path.join(args.work, "fts5.db"), root)
+        if "sphinx" in only:
+            builders["sphinx"] = SphinxBuild(args.work, args.sphinx_port, root)
+        if builders:
+            codes, vocab, spent = Codes(), collections.Counter(), dict.fromkeys(builders, 0.0)
+            for rowid, it in enumerate(item_records(counted()), 1):
+                vocab.update(words(it))
+                for name, b in builders.items():
+                    t = time.monotonic()
+                    b.add(rowid, it, codes)
+                    spent[name] += time.monotonic() - t
+                counts["items"] = rowid
+            shared = time.monotonic() - t0 - sum(spent.values())
+            for name, b in builders.items():
+                t = time.monotonic()
+                info[name] = b.finish(codes, vocab)
+                times[name] = round(spent[name] + time.monotonic() - t + shared, 2)
+        for name, fn in (("groonga", lambda: build_groonga(counted(), args.work)),
+                         ("omega", lambda: build_omega(counted(), args.work, args.omega_port))):
             if name in only:
                 t = time.monotonic()
-                fn()
+                info[name] = fn()
                 times[name] = round(time.monotonic() - t, 2)
-        print(json.dumps({"records": len(records), "build_seconds": times}))
+        print(json.dumps(dict(counts, build_seconds=times, info={k: v for k, v in info.items() if v})))
     else:
         write_paths(read_queries(args.queries), args.work, args.omega_db)
 

@@ -4,17 +4,22 @@
 # For the shipped corpus (content/) and a generated corpus of each size in BENCH_SIZES:
 #   1. generate the corpus (bench/gen_corpus.py, fixed seed; cached in $BENCH_WORK by content hash)
 #   2. index it with nexuskb-index under /usr/bin/time -v (passages/s, CPU, peak RSS, index size)
-#      and build the peers' databases (SQLite FTS5, Groonga, Omega/scriptindex), timed
-#   3. in-process search latency with bench_search (warm, cold, per category, phases)
-#   4. HTTP: nexuskb-serve, the hello-world ceiling and every peer, each loaded in turn by wrk with
-#      the same settings and the same rotating query file; server RSS after load
+#      and build the peers' databases (SQLite FTS5, Sphinx, Groonga, Omega/scriptindex), timed
+#   3. in-process search latency with bench_search (warm, cold, per category, phases), with the
+#      SQLite FTS5 peer in the same process over the same queries (bench/fts5_peer.*)
+#   4. the Sphinx Search peer: searchd on loopback, queried over SphinxQL by bench_sphinx, one
+#      query at a time, timed in the client (bench/sphinx_bench.cpp)
+#   5. HTTP: nexuskb-serve (cache off, and as shipped for the "repeated queries" row), the
+#      hello-world ceiling and the HTTP peers, each loaded in turn by wrk with the same settings
+#      and the same rotating query file; every server's RSS and PSS (smaps_rollup) after load
 # then profiles (perf) and bench/report.py, which writes bench/results/summary.{md,json}.
 #
 # Knobs (environment): BENCH_SIZES="1000 20000 200000"  BENCH_DURATION=5 (s per wrk run)
-#   BENCH_CONNECTIONS=16  BENCH_WRK_THREADS=1  BENCH_PEERS="sqlite groonga omega"
+#   BENCH_CONNECTIONS=16  BENCH_WRK_THREADS=1  BENCH_PEERS="fts5 sphinx groonga omega"
 #   BENCH_PROFILE=1  BENCH_WORK=var/bench  BENCH_RESULTS=bench/results  BENCH_PORT_BASE=18190
 #   BUILD=build
-# Only loopback addresses are used; every server started here is stopped on exit.
+# Only loopback addresses are used; every server started here is stopped on exit. Results files
+# hold paths relative to the repository (the work directory is written as $BENCH_WORK).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +29,7 @@ SIZES=${BENCH_SIZES-"1000 20000 200000"}
 DURATION=${BENCH_DURATION:-5}
 CONNS=${BENCH_CONNECTIONS:-16}
 WRK_THREADS=${BENCH_WRK_THREADS:-1}
-PEERS=${BENCH_PEERS-"sqlite groonga omega"}
+PEERS=${BENCH_PEERS-"fts5 sphinx groonga omega"}
 PROFILE=${BENCH_PROFILE:-1}
 WORK=${BENCH_WORK:-var/bench}
 RESULTS=${BENCH_RESULTS:-bench/results}
@@ -32,7 +37,7 @@ PORT=${BENCH_PORT_BASE:-18190}
 PY=/usr/bin/python3
 BIN=$BUILD/bench
 
-P_HELLO=$PORT P_OURS=$((PORT + 1)) P_GROONGA=$((PORT + 2)) P_SQLITE=$((PORT + 3)) P_OMEGA=$((PORT + 4))
+P_HELLO=$PORT P_OURS=$((PORT + 1)) P_GROONGA=$((PORT + 2)) P_SPHINX=$((PORT + 3)) P_OMEGA=$((PORT + 4))
 P_NOCACHE=$((PORT + 5))
 
 mkdir -p "$WORK" "$RESULTS"
@@ -40,10 +45,15 @@ WORK=$(cd "$WORK" && pwd)
 RESULTS=$(cd "$RESULTS" && pwd)
 # Only this script's own outputs (other benchmarks, e.g. relevance.*, share the directory).
 rm -f "$RESULTS"/{machine,index-variants,summary}.json "$RESULTS"/summary.md "$RESULTS"/run.log \
-  "$RESULTS"/queries.tsv "$RESULTS"/corpus-*.json "$RESULTS"/search-*.json "$RESULTS"/profile-*.{md,json}
+  "$RESULTS"/queries.tsv "$RESULTS"/corpus-*.json "$RESULTS"/search-*.json "$RESULTS"/sphinx-*.json \
+  "$RESULTS"/profile-*.{md,json}
 started_at=$(date +%s)
 
-log() { printf '[bench %4ds] %s\n' "$(($(date +%s) - started_at))" "$*" | tee -a "$RESULTS/run.log" >&2; }
+# Paths as results files show them: relative to the repository; a work or results directory
+# outside it as $BENCH_WORK / $BENCH_RESULTS.
+unpath() { sed -i -e "s#$root/##g" -e "s#$WORK#\$BENCH_WORK#g" -e "s#$RESULTS#\$BENCH_RESULTS#g" "$@"; }
+rel() { sed -e "s#$root/##g" -e "s#$WORK#\$BENCH_WORK#g" -e "s#$RESULTS#\$BENCH_RESULTS#g" <<<"$*"; }
+log() { printf '[bench %4ds] %s\n' "$(($(date +%s) - started_at))" "$(rel "$*")" | tee -a "$RESULTS/run.log" >&2; }
 die() { log "error: $*"; exit 1; }
 
 for tool in "$BUILD/nexuskb-index" "$BUILD/nexuskb-serve" "$BIN/bench_search" "$BIN/bench_hello_server"; do
@@ -53,7 +63,9 @@ command -v wrk >/dev/null || die "wrk is missing (scripts/bootstrap with NEXUSKB
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package 'time')"
 for peer in $PEERS; do
   case $peer in
-    sqlite) [ -x "$BIN/bench_sqlite_server" ] || die "bench_sqlite_server missing (libsqlite3-dev)" ;;
+    fts5) ;;  # in bench_search (libsqlite3-dev)
+    sphinx) command -v searchd >/dev/null && command -v indexer >/dev/null || die "sphinx missing (sphinxsearch)"
+            [ -x "$BIN/bench_sphinx" ] || die "bench_sphinx missing (libmariadb-dev)" ;;
     groonga) command -v groonga >/dev/null || die "groonga missing (groonga-bin)" ;;
     omega) command -v scriptindex >/dev/null && command -v lighttpd >/dev/null &&
              [ -x /usr/lib/cgi-bin/omega/omega ] || die "omega missing (xapian-omega, lighttpd)" ;;
@@ -85,7 +97,8 @@ trap stop_servers EXIT
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# start NAME PORT READY_PATH CMD... : starts a server in the background and waits until it answers.
+# start NAME PORT READY_PATH CMD... : starts a server in the background and waits until it answers
+# (READY_PATH "tcp": until the port accepts connections, for servers that do not speak HTTP).
 start() {
   local name=$1 port=$2 ready=$3
   shift 3
@@ -93,7 +106,8 @@ start() {
   "$@" >"$WORK/$label/$name.log" 2>&1 &
   LAUNCHED[$name]=$!
   for _ in $(seq 1 600); do
-    if curl -fs -o /dev/null "http://127.0.0.1:$port$ready"; then
+    if { [ "$ready" = tcp ] && port_busy "$port"; } ||
+       { [ "$ready" != tcp ] && curl -fs -o /dev/null "http://127.0.0.1:$port$ready"; }; then
       # The process that listens (RSS is read from it, and it is the one stopped): $! may be a
       # wrapper shell when this script runs under job control.
       PIDS[$name]=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
@@ -106,9 +120,15 @@ start() {
   die "$name did not answer on port $port"
 }
 
-rss_json() {  # rss_json PID -> {"rss_kb": .., "hwm_kb": ..}
-  awk '/^VmRSS:/ {r=$2} /^VmHWM:/ {h=$2} END {printf "{\"rss_kb\": %d, \"hwm_kb\": %d}", r, h}' \
-    "/proc/$1/status" 2>/dev/null || echo '{"rss_kb": 0, "hwm_kb": 0}'
+# mem_json PID -> {"rss_kb", "hwm_kb", "pss_kb"}: PSS (proportional set size, from smaps_rollup)
+# divides shared pages among the processes that map them, so a server that maps its index and
+# one that reads it through the page cache are compared on the same footing.
+mem_json() {
+  local pss
+  pss=$(awk '/^Pss:/ {print $2; exit}' "/proc/$1/smaps_rollup" 2>/dev/null)
+  awk -v pss="${pss:-0}" '/^VmRSS:/ {r=$2} /^VmHWM:/ {h=$2}
+    END {printf "{\"rss_kb\": %d, \"hwm_kb\": %d, \"pss_kb\": %d}", r, h, pss}' \
+    "/proc/$1/status" 2>/dev/null || echo '{"rss_kb": 0, "hwm_kb": 0, "pss_kb": 0}'
 }
 
 # wrk_run TARGET PORT SECONDS -> the JSON line from bench/rotate.lua
@@ -132,6 +152,7 @@ log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "  \"cpp_httplib\": \"$(pkg-config --modversion cpp-httplib 2>/dev/null)\","
   echo "  \"sqlite\": \"$(sqlite3 --version 2>/dev/null | cut -d' ' -f1)\","
   echo "  \"groonga\": \"$(groonga --version 2>/dev/null | head -1 | cut -d' ' -f2)\","
+  echo "  \"sphinx\": \"$(searchd --help 2>/dev/null | head -1 | cut -d' ' -f2)\","
   echo "  \"omega\": \"$(dpkg-query -W -f='${Version}' xapian-omega 2>/dev/null)\","
   echo "  \"lighttpd\": \"$(lighttpd -v 2>/dev/null | head -1 | cut -d' ' -f1)\","
   echo "  \"wrk\": \"$(wrk -v 2>&1 | head -1 | cut -d' ' -f2)\","
@@ -143,6 +164,11 @@ log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 $PY bench/gen_corpus.py --content content --queries "$RESULTS/queries.tsv" >/dev/null
 log "queries: $(wc -l <"$RESULTS/queries.tsv") in $RESULTS/queries.tsv"
+if [[ " $PEERS " == *" sphinx "* ]]; then
+  stemmer=no
+  [[ "$(ldd "$(command -v indexer)" 2>/dev/null)" == *libstemmer* ]] && stemmer=yes
+  log "sphinx: $(searchd --help 2>/dev/null | head -1); libstemmer_fr available: $stemmer (unused: bench/peers_sphinx.py)"
+fi
 
 content_hash=$( (cat bench/gen_corpus.py; find content -type f -name '*.md' -o -name '*.yaml' | sort | xargs cat) | sha256sum | cut -c1-16)
 
@@ -173,7 +199,7 @@ bench_corpus() {
     log "$label: building peer databases ($PEERS)"
     local peer_json
     peer_json=$($PY bench/peers.py build --content "$dir" --work "$WORK/$label" --omega-port "$P_OMEGA" \
-                --only "$(tr ' ' ',' <<<"$PEERS")")
+                --sphinx-port "$P_SPHINX" --only "$(tr ' ' ',' <<<"$PEERS")")
     echo "\"peers_build\": $peer_json," >>"$out"
   fi
   $PY bench/peers.py paths --queries "$RESULTS/queries.tsv" --work "$WORK/$label"
@@ -183,9 +209,25 @@ bench_corpus() {
   local repeat=5 cold=40
   # Each cold query opens a fresh IndexHandle and evicts the index from the page cache.
   if [ "$passages" -ge 100000 ]; then repeat=2; cold=20; elif [ "$passages" -ge 10000 ]; then repeat=3; cold=20; fi
-  log "$label: in-process search latency (repeat $repeat, cold $cold)"
+  # With the fts5 peer, bench_search runs it in the same process, its passes alternating with
+  # nexuskb's. nexuskb's answers (totals, counts) go to answers.jsonl for bench_sphinx to check.
+  local fts5_args=()
+  [[ " $PEERS " == *" fts5 "* ]] && fts5_args=(--fts5 "$WORK/$label/fts5.db")
+  log "$label: in-process search latency (repeat $repeat, cold $cold)${fts5_args:+, with the FTS5 peer}"
   "$BIN/bench_search" --index "$index" --queries "$RESULTS/queries.tsv" --repeat "$repeat" \
-    --cold "$cold" --json "$RESULTS/search-$label.json" >/dev/null
+    --cold "$cold" --json "$RESULTS/search-$label.json" --answers "$WORK/$label/answers.jsonl" \
+    "${fts5_args[@]}" >/dev/null
+
+  # Sphinx Search: searchd alone on the machine (no other server running), queried one query at
+  # a time over SphinxQL by bench_sphinx, which checks its totals and counts against nexuskb's.
+  if [[ " $PEERS " == *" sphinx "* ]]; then
+    log "$label: Sphinx Search over SphinxQL (repeat $repeat)"
+    start sphinx "$P_SPHINX" tcp searchd --nodetach --config "$WORK/$label/sphinx/sphinx.conf"
+    "$BIN/bench_sphinx" --port "$P_SPHINX" --dir "$WORK/$label/sphinx" --queries "$RESULTS/queries.tsv" \
+      --repeat "$repeat" --pid "${PIDS[sphinx]}" --expect "$WORK/$label/answers.jsonl" \
+      --json "$RESULTS/sphinx-$label.json" >/dev/null || log "$label: bench_sphinx failed"
+    stop_servers
+  fi
 
   # HTTP: every target in turn, same wrk settings, same queries; hello and nexuskb twice. nexuskb
   # runs as shipped (response cache on: after its 1 s warm-up every query of the rotation is
@@ -197,17 +239,13 @@ bench_corpus() {
   start nexuskb-nocache "$P_NOCACHE" /readyz "$BUILD/nexuskb-serve" --index "$index" \
     --listen "127.0.0.1:$P_NOCACHE" --templates templates --no-access-log --threads 32 --cache-mb 0
   local rss_idle
-  rss_idle=$(rss_json "${PIDS[nexuskb]}")
+  rss_idle=$(mem_json "${PIDS[nexuskb]}")
   local targets="hello:$P_HELLO nexuskb:$P_OURS nexuskb-nocache:$P_NOCACHE"
   for peer in $PEERS; do
     case $peer in
-      sqlite)
-        start sqlite "$P_SQLITE" "/api/v1/search?q=x" "$BIN/bench_sqlite_server" --db "$WORK/$label/fts5.db" \
-          --listen "127.0.0.1:$P_SQLITE" --threads 32
-        targets+=" sqlite:$P_SQLITE" ;;
-      groonga)
+      groonga)  # --max-threads: as many as cores (Groonga's default is 2)
         start groonga "$P_GROONGA" /d/status groonga --protocol http -s --bind-address 127.0.0.1 \
-          --port "$P_GROONGA" "$WORK/$label/groonga/db"
+          --max-threads "$(nproc)" --port "$P_GROONGA" "$WORK/$label/groonga/db"
         targets+=" groonga:$P_GROONGA" ;;
       omega)
         start omega "$P_OMEGA" "/cgi-bin/omega?DB=nexus&FMT=json&P=x" lighttpd -D -f "$WORK/$label/omega/lighttpd.conf"
@@ -228,7 +266,7 @@ bench_corpus() {
     result=$(wrk_run "$name" "$port" "$DURATION")
     [ $first = 1 ] || echo "," >>"$out"
     first=0
-    echo "{\"target\": \"$name\", \"load\": \"$(cut -d' ' -f1 /proc/loadavg)\", \"wrk\": $result, \"server\": $(rss_json "${PIDS[$name]}")}" >>"$out"
+    echo "{\"target\": \"$name\", \"load\": \"$(cut -d' ' -f1 /proc/loadavg)\", \"wrk\": $result, \"server\": $(mem_json "${PIDS[$name]}")}" >>"$out"
     log "$label: $name $(sed -E 's/.*"rps": ([0-9.]+).*/\1/' <<<"$result") req/s"
   done
   echo "], \"nexuskb_rss_idle\": $rss_idle," >>"$out"
@@ -306,5 +344,10 @@ fi
 rm -f "$WORK"/perf-*.data
 
 sed -i "s/\"load_at_start\"/\"load_at_end\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"total_s\": $(($(date +%s) - started_at)), \"load_at_start\"/" "$RESULTS/machine.json"
+# No machine paths in results files: anything that slipped through is made relative here.
+for f in "$RESULTS"/*.json "$RESULTS"/*.md "$RESULTS"/run.log; do
+  [ -f "$f" ] && unpath "$f"
+done
 $PY bench/report.py --results "$RESULTS"
 log "done in $(($(date +%s) - started_at)) s: $RESULTS/summary.md"
+unpath "$RESULTS/run.log"
