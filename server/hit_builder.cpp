@@ -101,8 +101,13 @@ std::string HitBuilder::snippet(const std::string& text, const std::string& lang
 }
 
 HitBuilder::HitBuilder(const Xapian::Database& db, const Xapian::Enquire& enquire,
-                       const Xapian::MSet& mset, bool has_text, std::string reader_lang)
-    : db_(db), mset_(mset), has_text_(has_text), reader_lang_(std::move(reader_lang)) {
+                       const Xapian::MSet& mset, bool has_text, std::string reader_lang,
+                       std::vector<std::string> languages)
+    : db_(db),
+      mset_(mset),
+      has_text_(has_text),
+      reader_lang_(std::move(reader_lang)),
+      languages_(std::move(languages)) {
   if (!has_text_) return;
   // The words whose positions mark the passages, found once per page: the query's unprefixed
   // words, and for each stemmed (Z) term, which has no positions, the index's words starting with
@@ -136,9 +141,15 @@ SearchHit HitBuilder::make(Xapian::MSetIterator it) {
   const std::vector<double> score = passage_scores(db_, *it, stored, words_);
 
   // The reader's version when the item has it; else the version of the best passage.
+  // The reader's version when the item has it (and the lang filter, if any, allows it); else
+  // the allowed version holding the best passage; else the first allowed version.
+  auto allowed = [&](size_t v) {
+    return languages_.empty() || std::find(languages_.begin(), languages_.end(),
+                                           stored.versions[v].lang) != languages_.end();
+  };
   size_t version = kNone, best = kNone;
   for (size_t v = 0; v < stored.versions.size(); ++v) {
-    if (stored.versions[v].lang == reader_lang_) version = v;
+    if (stored.versions[v].lang == reader_lang_ && allowed(v)) version = v;
   }
   auto best_in = [&](size_t v) {
     size_t found = kNone;
@@ -152,13 +163,17 @@ SearchHit HitBuilder::make(Xapian::MSetIterator it) {
     best = best_in(version);
   } else {
     for (size_t v = 0; v < stored.versions.size(); ++v) {
+      if (!allowed(v)) continue;
       const size_t b = best_in(v);
       if (b != kNone && (best == kNone || score[b] > score[best])) {
         best = b;
         version = v;
       }
     }
-    if (version == kNone) version = 0;
+    for (size_t v = 0; v < stored.versions.size() && version == kNone; ++v) {
+      if (allowed(v)) version = v;
+    }
+    if (version == kNone) version = 0;  // the filter guarantees an allowed version; be safe
   }
 
   SearchHit hit;

@@ -19,8 +19,9 @@ class HitBuilder {
   // `reader_lang`: the version to show when the item has it. Without it, the version holding the
   // best-matching passage is shown (English when nothing matched in a passage).
   // `enquire` holds the query the page was matched with (its text terms mark the passages).
+  // `languages`: the versions the request's lang filter allows (empty: any).
   HitBuilder(const Xapian::Database& db, const Xapian::Enquire& enquire, const Xapian::MSet& mset,
-             bool has_text, std::string reader_lang);
+             bool has_text, std::string reader_lang, std::vector<std::string> languages = {});
 
   // Throws nlohmann::json::exception on damaged document data.
   SearchHit make(Xapian::MSetIterator it);
@@ -32,6 +33,7 @@ class HitBuilder {
   const Xapian::MSet& mset_;
   bool has_text_;
   std::string reader_lang_;
+  std::vector<std::string> languages_;
   std::vector<std::string> words_;  // words whose positions carry the query's matches, sorted
   std::map<std::string, Xapian::Stem> stems_;
 };

@@ -78,6 +78,7 @@ HttpServer::HttpServer(ServerConfig config)
   configure_connections(http_, ConnectionLimits{.max_connections = config_.max_connections},
                         listen_socket_);
   http_.set_payload_max_length(kMaxPayload);
+  service_.set_shard_health(&shard_health_);
   register_routes();
 }
 
@@ -119,8 +120,9 @@ void HttpServer::register_routes() {
   http_.Get("/glossary", route(&Self::page_glossary));
   http_.Get(R"(/static/(.+))", ungated(&Self::static_file));
   http_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics_.render(*index_.snapshot()) + cache_metrics(cache_),
-                    "text/plain; version=0.0.4; charset=utf-8");
+    res.set_content(
+        metrics_.render(*index_.snapshot()) + cache_metrics(cache_) + shard_health_.render(),
+        "text/plain; version=0.0.4; charset=utf-8");
   });
 
   auto method_not_allowed = [this](const httplib::Request& req, httplib::Response& res) {
@@ -158,14 +160,18 @@ void HttpServer::register_routes() {
   http_.set_exception_handler(
       [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown error";
+        // Expected in operation (a shard down, every worker busy): a 503 the client can retry.
+        auto unavailable = [&](const Unavailable& e) {
+          res.set_header("Retry-After", std::to_string(e.retry_after()));
+          ApiError error{503, e.code(), e.what(), ""};
+          is_api_path(req.path) ? send_json_error(res, error) : send_html_error(req, res, error);
+        };
         try {
           std::rethrow_exception(ep);
         } catch (const Unavailable& e) {
-          // Expected in operation (a shard down, every worker busy): a 503 the client can retry.
-          res.set_header("Retry-After", std::to_string(e.retry_after()));
-          ApiError error{503, e.code(), e.what(), ""};
-          return is_api_path(req.path) ? send_json_error(res, error)
-                                       : send_html_error(req, res, error);
+          return unavailable(e);
+        } catch (const Xapian::NetworkError& e) {
+          return unavailable(service_.shard_unavailable(e));  // a remote shard, outside search()
         } catch (const Xapian::Error& e) {
           what = e.get_description();
         } catch (const std::exception& e) {
@@ -191,9 +197,9 @@ void HttpServer::register_routes() {
     if (stopping_) res.set_header("Connection", "close");
   });
   http_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    if (!config_.access_log) return;
     const double seconds = seconds_since_routing();
-    t_request_started = {};  // the next request on this thread sets its own
+    t_request_started = {};  // the next request on this thread sets its own (log or no log)
+    if (!config_.access_log) return;
     // What a clerk searched for is sensitive: the query string is left out unless asked for.
     std::string line = log_field(req.method) + " " + log_field(req.path);
     if (config_.log_queries && !req.params.empty()) {
@@ -258,6 +264,8 @@ void HttpServer::reload_index() {
 
 void HttpServer::watch_index() {
   while (!stopping_) {
+    // Each remote shard separately, for /metrics and 503 messages (searches see all at once).
+    shard_health_.probe(index_.snapshot()->remote_shards);
     for (int waited = 0; waited < config_.reload_check_ms && !stopping_; waited += 50) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

@@ -20,6 +20,7 @@
 #include "server/response_cache.h"
 #include "server/search_gate.h"
 #include "server/search_service.h"
+#include "server/shard_health.h"
 #include "server/static_assets.h"
 
 namespace nexuskb {
@@ -27,10 +28,10 @@ namespace nexuskb {
 struct ServerConfig {
   std::string index_path = "var/index";
   std::string host = "127.0.0.1";
-  int port = 8080;  // 0: any free port (tests)
-  int threads = 4;              // search workers: requests doing index work at once
-  int max_connections = 256;    // open connections served at once (idle keep-alive included)
-  int busy_wait_ms = 2000;      // how long a request waits for a search worker before a 503
+  int port = 8080;            // 0: any free port (tests)
+  int threads = 4;            // search workers: requests doing index work at once
+  int max_connections = 256;  // open connections served at once (idle keep-alive included)
+  int busy_wait_ms = 2000;    // how long a request waits for a search worker before a 503
   std::string templates_dir = "templates";
   bool log_queries = false;  // access log includes query strings only when asked
   bool access_log = true;
@@ -88,6 +89,7 @@ class HttpServer {
   Metrics metrics_;
   ResponseCache cache_;
   SearchGate gate_;
+  ShardHealth shard_health_;  // probed by the watcher thread
   httplib::Server http_;
   std::atomic<bool> stopping_{false};
   std::thread watcher_;

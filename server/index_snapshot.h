@@ -25,6 +25,15 @@ struct TitleEntry {
   std::string id, lang, title, folded;  // folded: Unicode lower case, for prefix matching
 };
 
+// One database listed in a stub file: a local database or a shard served by xapian-tcpsrv.
+struct StubEntry {
+  std::string path;  // a local database (relative paths resolved against the stub's folder)
+  std::string host;  // a remote shard; empty for a local database
+  unsigned port = 0;
+  bool remote() const { return !host.empty(); }
+  std::string address() const { return host + ":" + std::to_string(port); }
+};
+
 struct IndexSnapshot {
   uint64_t generation = 0;
   std::string resolved_path;  // what the index path pointed at when opened
@@ -32,6 +41,10 @@ struct IndexSnapshot {
   std::string terms_path;     // the database holding metadata, spelling and synonyms
   bool sharded = false;       // resolved_path is a stub listing several databases
   bool remote = false;        // some shard is served by xapian-tcpsrv (only built-in spies work)
+  std::vector<std::string> remote_shards;  // "host:port" of each remote shard, in stub order
+  // The databases the stub listed when opened (every thread opens these, even if the file has
+  // changed since); empty when resolved_path is a single database.
+  std::vector<StubEntry> stub_entries;
   Taxonomy taxonomy;
   FacetCodes facet_codes;
   Xapian::doccount doc_count = 0;
@@ -84,6 +97,25 @@ class IndexHandle {
   std::shared_ptr<const IndexSnapshot> snapshot_;
   std::atomic<uint64_t> generation_{1};
 };
+
+// Reads the stub file `stub_file`. Lines: `remote HOST:PORT` or `tcp HOST:PORT` (a shard served
+// by xapian-tcpsrv; [IPv6]:PORT too), `auto PATH` or `glass PATH`, or a plain PATH naming an
+// existing database; blank lines and `#` comments are skipped. Throws std::runtime_error naming
+// the file, line number and line for anything else (`remote :PROGRAM`, which would spawn a
+// program, included) and for a stub listing no database.
+std::vector<StubEntry> read_stub(const std::string& stub_file);
+
+// The stub file behind a resolved index path: `<dir>/XAPIANDB` for a folder holding one, the
+// path itself when it is a text file, else empty (a database folder, a single-file database).
+std::string stub_file_of(const std::string& resolved);
+
+// Opens `resolved` as the searchable database: a database folder, or all the databases its stub
+// lists (open_stub_entries). Throws Xapian::Error when a database cannot be opened,
+// std::runtime_error for a bad stub line.
+Xapian::Database open_database(const std::string& resolved);
+// Opens every database of `entries` as one, each remote shard with search_options::
+// kRemoteTimeoutMs and kRemoteConnectTimeoutMs (Xapian's own stub reader would wait 10 s).
+Xapian::Database open_stub_entries(const std::vector<StubEntry>& entries);
 
 // True when the stub file `resolved` lists a remote database ("remote ..." or "tcp ..." lines).
 bool stub_has_remote(const std::string& resolved);

@@ -9,6 +9,7 @@
 #include "core/stopwords.h"
 #include "core/synonyms.h"
 #include "server/query_text.h"
+#include "server/wildcard_field.h"
 
 namespace nexuskb {
 namespace {
@@ -20,9 +21,6 @@ constexpr unsigned kParseFlags =
     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
     Xapian::QueryParser::FLAG_PURE_NOT;
 constexpr double kPracticeBoost = 40.0;
-// Each wildcard expands to at most this many terms, the most frequent (query_text.h bounds how
-// many wildcards a query keeps).
-constexpr unsigned kMaxWildcardExpansion = 40;
 constexpr double kOtherLanguageWeight = 0.8;
 // The words read again against the titles alone (the `S` prefix) add this much: a title is a
 // short field, so its own BM25 weight says "this item is about that" more than a body mention
@@ -43,6 +41,9 @@ Xapian::QueryParser QueryBuilder::parser(const std::string& lang,
   qp.set_stopper(&stopper_for(lang));
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   qp.set_max_expansion(kMaxWildcardExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  // Wildcards are expanded here, once for all shards (wildcard_field.h); the limit above bounds
+  // those left to Xapian (next to NEAR and ADJ, after a field prefix).
+  qp.add_prefix("wild_", (new WildcardField(db_, wildcard_expansions_))->release());
   qp.set_default_op(default_op);
   qp.add_prefix("title", std::string(s::kPrefixTitle));
   for (const s::Facet& f : s::kFacets)
@@ -54,18 +55,16 @@ Xapian::Query QueryBuilder::parse_language(const std::string& text, const std::s
                                            unsigned flags, std::string* corrected,
                                            Xapian::Query::op default_op) const {
   Xapian::QueryParser qp = parser(lang, default_op);
-  const bool separate_spelling = corrected && &terms_db_ != &db_;
-  Xapian::Query q = qp.parse_query(
-      text, separate_spelling ? flags & ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION : flags);
-  if (corrected && !separate_spelling) *corrected = qp.get_corrected_query_string();
-  if (separate_spelling) {
-    // Spelling data lives in the local terms database, not in (possibly remote) shards.
-    Xapian::QueryParser speller;
-    speller.set_database(terms_db_);
-    speller.parse_query(
-        text, Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-    *corrected = speller.get_corrected_query_string();
+  if (corrected && &terms_db_ != &db_) {
+    // Sharded: the spelling data lives in the local terms database, not in the (possibly remote)
+    // shards, while the parser corrects only words the shards do not hold. Both together answer
+    // as one index would (the terms database holds no documents, the shards no spelling).
+    Xapian::Database both = db_;
+    both.add_database(terms_db_);
+    qp.set_database(both);
   }
+  Xapian::Query q = qp.parse_query(mark_wildcards(text), flags);
+  if (corrected) *corrected = unmark_wildcards(qp.get_corrected_query_string());
   return q;
 }
 
@@ -185,6 +184,26 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
     parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
                        Xapian::Query(std::string(s::kPrefixNumber) + num), kPracticeBoost);
     if (words.any.empty()) parts.emplace_back(std::string(s::kPrefixPractice) + num);
+  }
+  // What the query excludes, excluded in every language: an item holds all its versions, and
+  // one reading's AND_NOT only knows its own language's stems.
+  if (const std::string excluded = excluded_words(text); !excluded.empty()) {
+    std::vector<Xapian::Query> readings;
+    for (std::string_view lang : s::kLanguages) {
+      try {
+        Xapian::Query q = parser(std::string(lang), Xapian::Query::OP_OR)
+                              .parse_query(excluded, Xapian::QueryParser::FLAG_PHRASE);
+        if (!q.empty()) readings.push_back(q);
+      } catch (const Xapian::QueryParserError&) {
+      }
+    }
+    if (!readings.empty()) {
+      const Xapian::Query unwanted(Xapian::Query::OP_OR, readings.begin(), readings.end());
+      for (Xapian::Query& part : parts)
+        part = Xapian::Query(Xapian::Query::OP_AND_NOT, part, unwanted);
+      if (!plan.all_words.empty())
+        plan.all_words = Xapian::Query(Xapian::Query::OP_AND_NOT, plan.all_words, unwanted);
+    }
   }
   plan.has_text = !parts.empty();
   // Not a copy of the static Xapian::Query::MatchAll: Query reference counts are not atomic, so

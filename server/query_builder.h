@@ -83,6 +83,8 @@ class QueryBuilder {
 
   const Xapian::Database& db_;
   const Xapian::Database& terms_db_;
+  // Each wildcard's words, looked up once per query however many readings parse it.
+  mutable std::map<std::string, std::vector<std::string>> wildcard_expansions_;
 };
 
 // The combined filter of `plan` leaving out `except_facet` (for disjunctive counts).

@@ -7,6 +7,7 @@
 #include "core/synonyms.h"
 #include "server/query_builder.h"
 #include "server/query_text.h"
+#include "server/wildcard_field.h"
 
 namespace nexuskb {
 namespace {
@@ -164,7 +165,7 @@ Xapian::Query QueryBuilder::expand_synonyms(const std::string& text, const std::
   }
   SynonymField field(std::move(synonyms));
   qp.add_prefix(std::string(kSynonymField), &field);
-  return qp.parse_query(spans.text, kSynonymParseFlags);
+  return qp.parse_query(mark_wildcards(spans.text), kSynonymParseFlags);
 }
 
 }  // namespace nexuskb

@@ -4,6 +4,7 @@
 
 #include <regex>
 #include <sstream>
+#include <vector>
 
 #include <xapian.h>
 
@@ -98,6 +99,35 @@ std::string strip_dangling_operators(const std::string& text) {
 // NEAR and ADJ (also as NEAR/5) take single terms: their operands are never expanded.
 bool is_positional_operator(const std::string& w) {
   return w == "NEAR" || w == "ADJ" || w.starts_with("NEAR/") || w.starts_with("ADJ/");
+}
+
+std::string excluded_words(const std::string& text) {
+  // Tokens, quoted phrases kept whole (with a leading '-' if they had one).
+  std::vector<std::string> tokens;
+  std::string current;
+  bool in_quote = false;
+  for (char c : text) {
+    if (c == '"') in_quote = !in_quote;
+    if (!in_quote && (c == ' ' || c == '\t' || c == '\n')) {
+      if (!current.empty()) tokens.push_back(current);
+      current.clear();
+      continue;
+    }
+    current += c;
+  }
+  if (!current.empty()) tokens.push_back(current);
+  std::string out;
+  auto add = [&](std::string t) {
+    while (!t.empty() && (t.front() == '(' || t.front() == '-')) t.erase(0, 1);
+    while (!t.empty() && t.back() == ')') t.pop_back();
+    if (t.empty() || t.find(':') != std::string::npos) return;  // fields are filters
+    out += (out.empty() ? "" : " ") + t;
+  };
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].size() > 1 && tokens[i][0] == '-') add(tokens[i]);
+    if (tokens[i] == "NOT" && i + 1 < tokens.size()) add(tokens[i + 1]);
+  }
+  return out;
 }
 
 std::string guess_language(const std::string& text, const std::string& fallback) {

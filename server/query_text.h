@@ -21,6 +21,12 @@ std::string plain_words(const std::string& text);
 // Drops binary operators left without an operand on one side.
 std::string strip_dangling_operators(const std::string& text);
 
+// The words and quoted phrases `text` excludes ("-word", "-\"a phrase\"", "NOT word"), as one
+// text of words and phrases; empty when it excludes nothing. Each language's reading excludes
+// only its own stems of them, while an item holds every language's text: the query builder
+// excludes them once more, in every language, from the whole query.
+std::string excluded_words(const std::string& text);
+
 // The language `text` is most likely written in: Arabic script is Arabic; Latin text is French
 // when it has more French than English stop words (or French accents and no English stop word),
 // English when it has more English ones; otherwise `fallback`. Weighs the readings of a query,

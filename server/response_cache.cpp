@@ -72,6 +72,12 @@ ResponseCache::Body ResponseCache::get_or_compute(const std::string& key, uint64
   bool computing = false;
   {
     std::lock_guard lock(mutex_);
+    // Stored since the lookup above (a computation finished in between): a hit after all.
+    if (auto stored = entries_.find(key); stored != entries_.end() && generation == generation_) {
+      ++hits_;
+      outcome = Outcome::kHit;
+      return stored->second->body;
+    }
     auto it = in_flight_.find(flight);
     if (it == in_flight_.end()) {
       it = in_flight_.emplace(flight, promise.get_future().share()).first;

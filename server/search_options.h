@@ -13,4 +13,16 @@ inline constexpr double kMatchTimeLimitSeconds = 0.5;
 // A spelling retry runs only if the first search took less than this.
 inline constexpr auto kRetryBudget = std::chrono::milliseconds(250);
 
+// Remote shards (`remote host:port` lines of a stub file, served by xapian-tcpsrv). Xapian's
+// default would wait 10 s for a shard, holding a search worker all that time; these bound it.
+// A search that exceeds them answers 503 shard_unavailable. Match work on a shard is itself
+// bounded by kMatchTimeLimitSeconds, so a healthy shard stays far below kRemoteTimeoutMs.
+// One read or write on an open shard connection.
+inline constexpr unsigned kRemoteTimeoutMs = 2000;
+// Opening a connection to a shard (TCP connect and Xapian's greeting).
+inline constexpr unsigned kRemoteConnectTimeoutMs = 1000;
+// The server's health probe of each remote shard (ShardHealth, once per index check, by default
+// every second): open and count documents, each step bounded by this.
+inline constexpr unsigned kShardProbeTimeoutMs = 500;
+
 }  // namespace nexuskb::search_options

@@ -54,7 +54,10 @@ Xapian::MSet match_page(const Xapian::Database& db, const QueryPlan& plan,
   const Xapian::doccount first = (request.page - 1) * request.per_page;
   Xapian::MSet mset =
       enquire.get_mset(first, request.per_page, spies.empty() ? 0 : db.get_doccount());
-  HitBuilder hits(db, enquire, mset, plan.has_text, reader_language(request));
+  const auto lang_filter = request.filters.find("lang");
+  HitBuilder hits(
+      db, enquire, mset, plan.has_text, reader_language(request),
+      lang_filter == request.filters.end() ? std::vector<std::string>{} : lang_filter->second);
   for (auto it = mset.begin(); it != mset.end(); ++it) run.hits.push_back(hits.make(it));
   return mset;
 }
@@ -87,8 +90,7 @@ Run run_with_counter(const Xapian::Database& db, const IndexSnapshot& snap, cons
     const Xapian::MSet page = match_page(db, plan, request, {}, run);
     std::vector<Xapian::Query> groups;
     for (const auto& [name, q] : plan.filters) groups.push_back(q);
-    Xapian::Enquire counting =
-        enquire_for(db, FacetCounter::counting_query(plan.text, groups));
+    Xapian::Enquire counting = enquire_for(db, FacetCounter::counting_query(plan.text, groups));
     counting.add_matchspy(&counter);
     const Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
     run.total = counter.matching_all();
@@ -124,7 +126,9 @@ Run run_with_builtin_spies(const Xapian::Database& db, const QueryPlan& plan,
   }
   const Xapian::MSet counted = counting.get_mset(0, 0, all);
   run.total = counted.get_matches_estimated();
-  run.exhaustive = exhaustive(counted) && exhaustive(page);
+  // The count-only matches say whether counting was complete; the page's match asks for no exact
+  // count (its bounds may differ across shards), so it has no say.
+  run.exhaustive = exhaustive(counted);
   for (auto& [facet, spy] : spies)
     run.counts[std::string(facet->name)] = expand_counts(*spy, facet->multi_valued);
 
@@ -184,7 +188,41 @@ SearchResult SearchService::overview(const SearchRequest& request) const {
   return result;
 }
 
+Unavailable SearchService::shard_unavailable(const Xapian::NetworkError& e) const {
+  index_.reconnect_this_thread();
+  // The error's context names the shard; else the watcher's probes tell which are down.
+  std::string shard = shard_of(e);
+  if (health_ && !shard.empty()) health_->record_failure(shard, e.get_description());
+  if (shard.empty() && health_) {
+    for (const std::string& down : health_->down()) shard += (shard.empty() ? "" : ", ") + down;
+  }
+  return Unavailable("shard_unavailable",
+                     (shard.empty() ? std::string("a shard") : "shard " + shard) +
+                         " of the index did not answer (" + e.get_msg() +
+                         "); the results would be incomplete, so none are given");
+}
+
 SearchResult SearchService::search(const SearchRequest& request) const {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return search_once(request);
+    } catch (const Xapian::NetworkTimeoutError& e) {
+      throw shard_unavailable(e);  // too slow: a retry would hold the worker as long again
+    } catch (const Xapian::NetworkError& e) {
+      // A remote shard's connection is dead for good: reconnect on the next try. The first
+      // failure may be benign (xapian-tcpsrv closes connections idle for --idle-timeout, 60 s by
+      // default), so retry once; a second failure means the shard is down, and the answer says
+      // so rather than give a silently smaller total.
+      if (attempt == 1) {
+        index_.reconnect_this_thread();
+        continue;
+      }
+      throw shard_unavailable(e);
+    }
+  }
+}
+
+SearchResult SearchService::search_once(const SearchRequest& request) const {
   const auto started = Clock::now();
   const IndexView view = index_.open();
   const auto& snap = view.snapshot;
@@ -195,33 +233,25 @@ SearchResult SearchService::search(const SearchRequest& request) const {
   result.query = request.query;
   result.page = request.page;
   result.per_page = request.per_page;
-  QueryPlan plan;
-  Run run;
-  try {
-    plan = builder.build(request);
-    run = run_query(db, *snap, plan, request, counting_);
-    result.corrected_query = plan.corrected_query;
-    // Nothing matched any word, and a word looks misspelt: one retry with the correction, if
-    // the first match left time for it (a search cut short may have missed matches: no retry).
-    const bool time_left = Clock::now() - started < search_options::kRetryBudget;
-    if (run.total == 0 && run.exhaustive && !plan.corrected_query.empty() && time_left) {
-      SearchRequest corrected = request;
-      corrected.query = plan.corrected_query;
-      QueryPlan retry = builder.build(corrected);
-      Run second = run_query(db, *snap, retry, corrected, counting_);
-      if (second.total > 0) {
-        run = std::move(second);
-        plan = std::move(retry);
-        result.correction_applied = true;
-      }
+  QueryPlan plan = builder.build(request);
+  Run run = run_query(db, *snap, plan, request, counting_);
+  result.corrected_query = plan.corrected_query;
+  // No item has every word, and a word is unknown to the index (a likely typo): one retry
+  // with the correction, if the first search left time for it (a search cut short may have
+  // missed matches: no retry). The correction is kept only if some item has all its words;
+  // otherwise the words as typed stand, with the correction offered as "did you mean".
+  const bool time_left = Clock::now() - started < search_options::kRetryBudget;
+  const Xapian::doccount full = plan.tiered ? run.total_all_words : run.total;
+  if (full == 0 && run.exhaustive && !plan.corrected_query.empty() && time_left) {
+    SearchRequest corrected = request;
+    corrected.query = plan.corrected_query;
+    QueryPlan retry = builder.build(corrected);
+    Run second = run_query(db, *snap, retry, corrected, counting_);
+    if ((retry.tiered ? second.total_all_words : second.total) > 0) {
+      run = std::move(second);
+      plan = std::move(retry);
+      result.correction_applied = true;
     }
-  } catch (const Xapian::NetworkError& e) {
-    // A remote shard is down or timed out. Its connection is dead for good: reconnect on the
-    // next request, and say so now rather than answer a silently smaller total.
-    index_.reconnect_this_thread();
-    throw Unavailable("shard_unavailable",
-                      "a shard of the index did not answer (" + e.get_msg() +
-                          "); the results would be incomplete, so none are given");
   }
   result.syntax_fallback = plan.syntax_fallback;
   result.practice_mentions = plan.practice_mentions;

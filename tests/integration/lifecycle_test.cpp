@@ -1,6 +1,9 @@
 // The nexuskb-serve program as a process: readiness, a clear start-up error, graceful SIGTERM.
 // (Reloading on a switched index link is covered in-process by reindex_test.cpp.)
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,10 +64,21 @@ std::string slurp(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// A port free now: bound to port 0, read back, closed. (An httplib::Server probe kept its
+// listening socket open until destroyed, and the server, which no longer sets SO_REUSEPORT, could
+// not listen on the port while the probe held it.)
 int free_port() {
-  httplib::Server probe;
-  int port = probe.bind_to_any_port("127.0.0.1");
-  probe.stop();
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
   return port;
 }
 

@@ -85,22 +85,33 @@ fs::path build_sharded(const fs::path& dir, int shards) {
 }
 
 struct Answer {
-  Xapian::doccount total;
+  Xapian::doccount total, total_all_words;
   std::vector<std::string> hits;
   std::map<std::string, std::vector<std::pair<std::string, Xapian::doccount>>> facets;
   std::string corrected;
   bool operator==(const Answer&) const = default;
 };
 
-Answer ask(IndexHandle& index, const std::string& q,
-           std::map<std::string, std::vector<std::string>> filters) {
+struct Question {
+  std::string q;
+  std::map<std::string, std::vector<std::string>> filters;
+  SortOrder sort = SortOrder::kRelevance;
+};
+
+// A hit as "id:lang@anchor", then "*" when it has every word and "+xx" per other version.
+Answer ask(IndexHandle& index, const Question& question) {
   SearchRequest req;
-  req.query = q;
-  req.filters = std::move(filters);
+  req.query = question.q;
+  req.filters = question.filters;
+  req.sort = question.sort;
   SearchResult r = SearchService(index).search(req);
-  Answer a{r.total, {}, {}, r.corrected_query};
-  for (const auto& h : r.hits)
-    a.hits.push_back(h.item.id + ":" + h.item.lang + "@" + h.passage_anchor);
+  Answer a{r.total, r.total_all_words, {}, {}, r.corrected_query};
+  for (const auto& h : r.hits) {
+    std::string hit = h.item.id + ":" + h.item.lang + "@" + h.passage_anchor;
+    if (h.all_words) hit += "*";
+    for (const std::string& other : h.other_languages) hit += "+" + other;
+    a.hits.push_back(hit);
+  }
   for (const auto& f : r.facets) {
     for (const auto& v : f.values) a.facets[f.name].emplace_back(v.value, v.count);
   }
@@ -108,7 +119,8 @@ Answer ask(IndexHandle& index, const std::string& q,
 }
 
 void PrintTo(const Answer& a, std::ostream* os) {
-  *os << "total=" << a.total << " corrected='" << a.corrected << "' hits=[";
+  *os << "total=" << a.total << " all_words=" << a.total_all_words << " corrected='" << a.corrected
+      << "' hits=[";
   for (const auto& h : a.hits) *os << h << " ";
   *os << "] facets=";
   for (const auto& [name, values] : a.facets) {
@@ -118,17 +130,26 @@ void PrintTo(const Answer& a, std::ostream* os) {
   }
 }
 
-const std::vector<std::pair<std::string, std::map<std::string, std::vector<std::string>>>>
-    kQueries = {
-        {"", {}},
-        {"hawala", {}},
-        {"corruption", {{"region", {"sahel"}}}},
-        {"", {{"actor", {"judiciary", "fiu"}}, {"region", {"sahel"}}}},
-        {"\"special investigative techniques\"", {}},
-        {"GP 18", {}},
-        {"fiu", {{"lang", {"en"}}}},
-        {"coruption", {}},
-        {"money OR ransom", {{"kind", {"practice", "scenario"}}}},
+const std::vector<Question> kQuestions = {
+    {"", {}},
+    {"hawala", {}},
+    {"corruption", {{"region", {"sahel"}}}},
+    {"", {{"actor", {"judiciary", "fiu"}}, {"region", {"sahel"}}}},
+    {"\"special investigative techniques\"", {}},
+    {"GP 18", {}},
+    {"fiu", {{"lang", {"en"}}}},
+    {"coruption", {}},
+    {"money OR ransom", {{"kind", {"practice", "scenario"}}}},
+    // The matching tiers, with and without filters, and sorted by number (the page's match is
+    // sorted by value; the facet counts come from count-only matches).
+    {"armed group", {}},
+    {"armed group", {{"region", {"sahel"}}, {"actor", {"judiciary", "fiu"}}}},
+    {"armed group", {{"kind", {"practice", "toolkit"}}}, SortOrder::kNumber},
+    {"hawala ransom", {}},
+    // The multi-valued lang facet and the version shown.
+    {"", {{"lang", {"fr"}}}},
+    {"corruption", {{"lang", {"ar", "fr"}}}},
+    {"", {}, SortOrder::kNumber},
 };
 
 TEST(Shards, LocalShardsAnswerExactlyLikeOneIndex) {
@@ -136,8 +157,8 @@ TEST(Shards, LocalShardsAnswerExactlyLikeOneIndex) {
   IndexHandle single(build_index(source_path("tests/fixtures/content"), tmp.path()).string());
   IndexHandle sharded(build_sharded(tmp.path(), 3).string());
   EXPECT_TRUE(sharded.snapshot()->sharded);
-  for (const auto& [q, filters] : kQueries) {
-    EXPECT_EQ(ask(single, q, filters), ask(sharded, q, filters)) << "query: " << q;
+  for (const Question& q : kQuestions) {
+    EXPECT_EQ(ask(single, q), ask(sharded, q)) << "query: " << q.q;
   }
 }
 
@@ -157,9 +178,16 @@ TEST(Shards, RemoteShardsThroughXapianTcpsrvAnswerExactlyLikeOneIndex) {
   const auto remote_snapshot = remote.snapshot();
   EXPECT_TRUE(remote_snapshot->remote);  // so facets are counted with the built-in spies
   EXPECT_EQ(remote_snapshot->doc_count, single.snapshot()->doc_count);
-  for (const auto& [q, filters] : kQueries) {
-    EXPECT_EQ(ask(single, q, filters), ask(remote, q, filters)) << "query: " << q;
+  for (const Question& q : kQuestions) {
+    EXPECT_EQ(ask(single, q), ask(remote, q)) << "query: " << q.q;
   }
+  // The comparison covered both tiers and every language version.
+  const Answer tiered = ask(single, {"armed group", {}});
+  EXPECT_EQ(tiered.total, 4u);
+  EXPECT_EQ(tiered.total_all_words, 2u);
+  const Answer languages = ask(single, {"", {}});
+  EXPECT_EQ(languages.facets.at("lang"), (std::vector<std::pair<std::string, Xapian::doccount>>{
+                                             {"en", 5}, {"ar", 1}, {"fr", 1}}));
 }
 
 TEST(Shards, StubWithoutMetaDatabaseIsRefusedClearly) {

@@ -103,8 +103,9 @@ TEST(ContentItemTest, ValidItemParsesWithAllFields) {
 }
 
 TEST(ContentItemTest, FixtureItemsParse) {
-  for (const char* file : {"practices/fx-gp-1.en.md", "practices/fx-gp-18.fr.md",
-                           "scenarios/fx-scenario-kidnap.en.md", "toolkit/fx-concept.en.md"}) {
+  for (const char* file :
+       {"practices/fx-gp-1.en.md", "practices/fx-gp-18.fr.md", "practices/fx-gp-2.ar.md",
+        "scenarios/fx-scenario-kidnap.en.md", "toolkit/fx-concept.en.md"}) {
     const std::string rel = std::string("tests/fixtures/content/") + file;
     auto r = parse_content_item(rel, read_file(rel), fixture_taxonomy());
     EXPECT_TRUE(r.ok()) << file << (r.ok() ? "" : describe(r.errors()));

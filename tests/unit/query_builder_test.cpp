@@ -1,4 +1,6 @@
 // Query building against the fixture index: filters, practice mentions, synonyms, syntax fallback.
+#include <algorithm>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,13 @@ using testing::TempDir;
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
+}
+
+// The factor of "<factor> * <term>" in a query description, or -1 when `term` is not scaled.
+double scale_of(const std::string& description, const std::string& term) {
+  const std::regex scaled("([0-9.]+) \\* \\(?" + term + "[ )]");
+  std::smatch m;
+  return std::regex_search(description, m, scaled) ? std::stod(m[1]) : -1.0;
 }
 
 class QueryBuilderTest : public ::testing::Test {
@@ -69,7 +78,8 @@ TEST_F(QueryBuilderTest, NoTextIsMatchAll) {
   EXPECT_EQ(plan.text.get_description(), Xapian::Query(Xapian::Query::MatchAll).get_description());
   EXPECT_EQ(filtered(plan).get_description(), plan.text.get_description());
   EXPECT_EQ(matches(filtered(plan)).size(), db_->get_doccount());
-  EXPECT_GE(db_->get_doccount(), 6u);
+  // One document per item: five items, one of them (fx-gp-18) in English and French.
+  EXPECT_EQ(db_->get_doccount(), 5u);
 }
 
 TEST_F(QueryBuilderTest, FacetFiltersAreBooleanTermsOrWithinAndAcross) {
@@ -79,8 +89,10 @@ TEST_F(QueryBuilderTest, FacetFiltersAreBooleanTermsOrWithinAndAcross) {
   EXPECT_EQ(plan.filters.at("region").get_description(), "Query(XRsahel)");
   EXPECT_EQ(filtered(plan).get_description(),
             "Query((<alldocuments> FILTER ((XAfiu OR XAjudiciary) AND XRsahel)))");
-  // actor fiu or judiciary, and region sahel: fx-gp-18 (en, fr), fx-gp-2, the scenario.
-  EXPECT_EQ(matches(filtered(plan)).size(), 4u);
+  // actor fiu or judiciary, and region sahel: fx-gp-18 (once, though in two languages),
+  // fx-gp-2, the scenario.
+  EXPECT_EQ(matches(filtered(plan)),
+            (std::vector<std::string>{"fx-gp-18", "fx-gp-2", "fx-scenario-kidnap"}));
 }
 
 TEST_F(QueryBuilderTest, FilteredLeavesOutOneFacetForDisjunctiveCounts) {
@@ -116,15 +128,31 @@ TEST_F(QueryBuilderTest, EachFacetUsesItsSchemaPrefix) {
   EXPECT_EQ(plan.filters.at("lang").get_description(), "Query(XLfr)");
 }
 
+// The text is read with each language's stemmer. The readings are not filtered by language: an
+// item's document holds all its versions, and a reading finds the item through any of them.
 TEST_F(QueryBuilderTest, TextQueryIsPerLanguageAndFindsWords) {
   QueryPlan plan = plan_for("hawala");
   EXPECT_TRUE(plan.has_text);
   EXPECT_FALSE(plan.syntax_fallback);
   const std::string d = plan.text.get_description();
-  EXPECT_TRUE(contains(d, "FILTER XLen")) << d;
-  EXPECT_TRUE(contains(d, "FILTER XLfr")) << d;
-  std::vector<std::string> ids = matches(plan.text);
-  EXPECT_EQ(ids.size(), 2u);  // fx-gp-18 in English and in French
+  EXPECT_TRUE(contains(d, "Zhawala@1")) << d;  // the English stem
+  EXPECT_TRUE(contains(d, "Zhawal@1")) << d;   // the French stem
+  EXPECT_FALSE(contains(d, "XL")) << d;
+  // fx-gp-18 has the word in both its versions, and is found once.
+  EXPECT_EQ(matches(plan.text), (std::vector<std::string>{"fx-gp-18"}));
+}
+
+// The reading in the reader's language weighs a little more than the others.
+TEST_F(QueryBuilderTest, TheReadersLanguageReadingWeighsMore) {
+  SearchRequest r;
+  r.query = "hawala";
+  const std::string en = QueryBuilder(*db_).build(r).text.get_description();
+  r.ui_lang = "fr";
+  const std::string fr = QueryBuilder(*db_).build(r).text.get_description();
+  // English stems "hawala" to "hawala", French to "hawal".
+  EXPECT_GT(scale_of(en, "Zhawala@1"), scale_of(en, "Zhawal@1")) << en;
+  EXPECT_GT(scale_of(fr, "Zhawal@1"), scale_of(fr, "Zhawala@1")) << fr;
+  EXPECT_GT(scale_of(fr, "Zhawala@1"), 0.0) << fr;  // the other readings still count
 }
 
 TEST_F(QueryBuilderTest, FieldValuesAreNormalisedBeforeParsing) {
@@ -141,11 +169,14 @@ TEST_F(QueryBuilderTest, PracticeMentionsAreBoostedAndRemovedFromText) {
   QueryPlan plan = plan_for("GP 18 money");
   EXPECT_EQ(plan.practice_mentions, (std::vector<int>{18}));
   const std::string d = plan.text.get_description();
-  EXPECT_TRUE(contains(d, "XN18")) << d;
+  // The item's own number term, boosted once (no longer per language branch).
+  EXPECT_TRUE(contains(d, "40 * XN18")) << d;
+  EXPECT_EQ(d.find("XN18"), d.rfind("XN18")) << d;
+  EXPECT_FALSE(contains(d, "XL")) << d;
   EXPECT_FALSE(contains(d, "gp")) << d;
   std::vector<std::string> ids = matches(plan.text);
   ASSERT_FALSE(ids.empty());
-  EXPECT_EQ(ids.front(), "fx-gp-18:en");
+  EXPECT_EQ(ids.front(), "fx-gp-18");
 }
 
 TEST_F(QueryBuilderTest, PracticeMentionAloneAlsoMatchesItemsAboutThePractice) {
@@ -156,8 +187,8 @@ TEST_F(QueryBuilderTest, PracticeMentionAloneAlsoMatchesItemsAboutThePractice) {
   EXPECT_TRUE(contains(d, "XN2")) << d;
   EXPECT_TRUE(contains(d, "XP2")) << d;
   std::vector<std::string> ids = matches(plan.text);
-  ASSERT_EQ(ids.size(), 2u);  // the practice itself, then the scenario about it
-  EXPECT_EQ(ids.front(), "fx-gp-2:en");
+  // The practice itself, then the scenario about it.
+  EXPECT_EQ(ids, (std::vector<std::string>{"fx-gp-2", "fx-scenario-kidnap"}));
 }
 
 TEST(PracticeMentionsTest, ExtractPracticeMentions) {
@@ -331,7 +362,7 @@ TEST_F(QueryBuilderTest, SynonymsWidenTheTextQuery) {
   EXPECT_TRUE(contains(d, "financi")) << d;  // stemmed or not, the expansion is there
   EXPECT_FALSE(plan.syntax_fallback);
   std::vector<std::string> ids = matches(plan.text);
-  EXPECT_NE(std::find(ids.begin(), ids.end(), "fx-gp-18:en"), ids.end());
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "fx-gp-18"), ids.end());
 }
 
 TEST_F(QueryBuilderTest, MalformedQueriesFallBackToPlainWords) {
@@ -382,7 +413,7 @@ TEST_F(QueryBuilderTest, QuotedPhraseBecomesPhraseQuery) {
   EXPECT_TRUE(contains(d, "PHRASE")) << d;
   std::vector<std::string> ids = matches(plan.text);
   ASSERT_FALSE(ids.empty());
-  EXPECT_EQ(ids.front(), "fx-gp-18:en");
+  EXPECT_EQ(ids.front(), "fx-gp-18");
 }
 
 TEST_F(QueryBuilderTest, MisspellingYieldsCorrectedQuery) {
@@ -432,27 +463,54 @@ TEST_F(QueryBuilderTest, AllWordsTierRanksAboveDocumentsWithSomeWords) {
   QueryPlan plan = QueryBuilder(*db_).build(r);
   EXPECT_TRUE(plan.tiered);
   EXPECT_TRUE(matches(plan.all_words).empty());  // no fixture item has both words
-  const auto some = matches(plan.text);
-  EXPECT_GE(some.size(), 2u);  // fx-gp-18 and the scenario, each once
+  // fx-gp-18 (hawala, in both its versions) and the scenario (ransom), each once.
+  std::vector<std::string> some = matches(plan.text);
+  std::sort(some.begin(), some.end());
+  EXPECT_EQ(some, (std::vector<std::string>{"fx-gp-18", "fx-scenario-kidnap"}));
 
-  r.query = "hawala money";
+  // "armed group": fx-gp-2 ("armed groups") and the scenario ("armed group") have both words;
+  // fx-concept ("groups") and fx-gp-18 ("both kinds of group") have one.
+  r.query = "armed group";
   plan = QueryBuilder(*db_).build(r);
   ASSERT_TRUE(plan.tiered);
-  const auto every = matches(plan.all_words);
-  ASSERT_FALSE(every.empty());
+  std::vector<std::string> every = matches(plan.all_words);
+  std::sort(every.begin(), every.end());
+  EXPECT_EQ(every, (std::vector<std::string>{"fx-gp-2", "fx-scenario-kidnap"}));
   Xapian::Enquire enquire(*db_);
   enquire.set_query(plan.text);
   const Xapian::MSet mset = enquire.get_mset(0, 100);
-  ASSERT_GT(mset.size(), every.size());  // partial matches follow
+  ASSERT_EQ(mset.size(), 4u);  // the partial matches follow
   size_t rank = 0;
   for (auto it = mset.begin(); it != mset.end(); ++it, ++rank) {
     std::string id;
     for (auto t = it.get_document().termlist_begin(); t != it.get_document().termlist_end(); ++t)
       if ((*t)[0] == 'Q') id = (*t).substr(1);
     const bool top = std::find(every.begin(), every.end(), id) != every.end();
-    EXPECT_EQ(top, rank < every.size()) << "rank " << rank;
-    EXPECT_EQ(top, it.get_weight() >= kAllWordsBonus);
+    EXPECT_EQ(top, rank < every.size()) << "rank " << rank << " " << id;
+    EXPECT_EQ(top, it.get_weight() >= kAllWordsBonus) << id;
+    EXPECT_LT(it.get_weight(), top ? 2 * kAllWordsBonus : kAllWordsBonus) << id;
   }
+}
+
+// text_query reads plain words twice: all of them required, or any one enough.
+TEST_F(QueryBuilderTest, TextQueryReadsPlainWordsAsAllAndAsAny) {
+  QueryBuilder qb(*db_);
+  bool fallback = false;
+  const TextQueries two = qb.text_query("armed group", fallback, nullptr);
+  EXPECT_FALSE(fallback);
+  const std::string all = two.all.get_description(), any = two.any.get_description();
+  EXPECT_TRUE(contains(all, "Zarm@1 AND Zgroup@2")) << all;
+  EXPECT_TRUE(contains(any, "Zarm@1 OR Zgroup@2")) << any;
+  EXPECT_FALSE(contains(any, " AND ")) << any;
+  // Explicit operators keep their meaning in both readings.
+  const TextQueries either = qb.text_query("armed OR group", fallback, nullptr);
+  for (const Xapian::Query& q : {either.all, either.any}) {
+    const std::string d = q.get_description();
+    EXPECT_TRUE(contains(d, "Zarm@1 OR Zgroup@2")) << d;
+    EXPECT_FALSE(contains(d, " AND ")) << d;
+  }
+  EXPECT_TRUE(qb.text_query("", fallback, nullptr).all.empty());
+  EXPECT_TRUE(qb.text_query("", fallback, nullptr).any.empty());
 }
 
 // One word, or a phrase alone: one tier, no bonus query.

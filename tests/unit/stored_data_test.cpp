@@ -1,4 +1,5 @@
-// The compact stored forms: facet codes and their slot encoding, passage texts packed in a slot.
+// The compact stored forms: facet codes and their slot encoding, passage texts packed in a slot,
+// an item's language versions in one document's data.
 #include <string>
 #include <vector>
 
@@ -104,6 +105,52 @@ TEST(StoredItemTest, DataLeavesPassageTextsOut) {
   EXPECT_EQ(back.passages[0].heading, "Heading");
   EXPECT_EQ(back.passages[0].first_pos, 7u);
   EXPECT_EQ(back.passages[0].text, "");
+}
+
+// One document holds an item's versions: the data is their array, passages are numbered across
+// versions in order, and the packed slot texts follow the same order.
+TEST(StoredDocumentTest, VersionsRoundTripInOrderWithPassagesNumberedAcrossThem) {
+  StoredDocument doc;
+  for (const char* lang : {"en", "fr", "ar"}) {
+    StoredItem v;
+    v.id = "gp-18";
+    v.lang = lang;
+    v.title = std::string("title ") + lang;
+    v.number = 18;
+    doc.versions.push_back(v);
+  }
+  doc.versions[0].title_pos = 1;
+  doc.versions[0].passages = {{"a", "A", "en a", 101}, {"b", "B", "en b", 301}};
+  doc.versions[1].title_pos = 501;
+  doc.versions[1].passages = {{"c", "C", "fr c", 601}};
+  doc.versions[2].title_pos = 801;  // no passages
+
+  EXPECT_EQ(doc.first_passage(0), 0u);
+  EXPECT_EQ(doc.first_passage(1), 2u);
+  EXPECT_EQ(doc.first_passage(2), 3u);
+  EXPECT_EQ(doc.languages(), (std::vector<std::string>{"en", "fr", "ar"}));
+  ASSERT_NE(doc.version("fr"), nullptr);
+  EXPECT_EQ(doc.version("fr")->title, "title fr");
+  EXPECT_EQ(doc.version("de"), nullptr);
+
+  const std::string data = doc.to_data();
+  EXPECT_EQ(data.find("en a"), std::string::npos);  // passage texts live in their slot
+  const StoredDocument back = StoredDocument::from_data(data);
+  ASSERT_EQ(back.versions.size(), 3u);
+  EXPECT_EQ(back.languages(), doc.languages());
+  EXPECT_EQ(back.versions[1].title_pos, 501u);
+  EXPECT_EQ(back.versions[2].title_pos, 801u);
+  ASSERT_EQ(back.versions[0].passages.size(), 2u);
+  EXPECT_EQ(back.versions[0].passages[1].first_pos, 301u);
+  EXPECT_EQ(back.versions[1].passages[0].anchor, "c");
+  EXPECT_EQ(back.versions[2].number, 18);
+  EXPECT_EQ(back.first_passage(2), 3u);
+  EXPECT_THROW(StoredDocument::from_data("[{\"id\": 1}]"), nlohmann::json::exception);
+
+  const std::string packed = pack_texts({"en a", "en b", "fr c"});
+  EXPECT_EQ(packed_text(packed, back.first_passage(1)), "fr c");
+  EXPECT_EQ(packed_text(packed, back.first_passage(0) + 1), "en b");
+  EXPECT_EQ(packed_text(packed, back.first_passage(2)), "");  // past the end
 }
 
 }  // namespace
