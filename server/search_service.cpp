@@ -236,18 +236,18 @@ SearchResult SearchService::search_once(const SearchRequest& request) const {
   QueryPlan plan = builder.build(request);
   Run run = run_query(db, *snap, plan, request, counting_);
   result.corrected_query = plan.corrected_query;
-  // No item has every word, and a word is unknown to the index (a likely typo): one retry
+  // Nothing matched any word, and a word is unknown to the index (a likely typo): one retry
   // with the correction, if the first search left time for it (a search cut short may have
-  // missed matches: no retry). The correction is kept only if some item has all its words;
-  // otherwise the words as typed stand, with the correction offered as "did you mean".
+  // missed matches: no retry). When some words matched, their results stand and the correction
+  // is only offered ("did you mean"): a correction applied on its own can turn a rare word
+  // into a stop word and silently drop it ("hawala zebra" -> "hawala sera").
   const bool time_left = Clock::now() - started < search_options::kRetryBudget;
-  const Xapian::doccount full = plan.tiered ? run.total_all_words : run.total;
-  if (full == 0 && run.exhaustive && !plan.corrected_query.empty() && time_left) {
+  if (run.total == 0 && run.exhaustive && !plan.corrected_query.empty() && time_left) {
     SearchRequest corrected = request;
     corrected.query = plan.corrected_query;
     QueryPlan retry = builder.build(corrected);
     Run second = run_query(db, *snap, retry, corrected, counting_);
-    if ((retry.tiered ? second.total_all_words : second.total) > 0) {
+    if (second.total > 0) {
       run = std::move(second);
       plan = std::move(retry);
       result.correction_applied = true;
