@@ -7,6 +7,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/text.h"
+
 namespace nexuskb {
 namespace {
 
@@ -220,9 +222,14 @@ Result<ContentItem> parse_content_item(const std::string& path, const std::strin
       v.error_at(
           1, "missing required key 'verified' (true only when checked against the official text)");
     } else {
-      try {
-        item.verified = n.as<bool>();
-      } catch (const YAML::Exception&) {
+      // Not n.as<bool>(): yaml-cpp 0.7 decodes booleans through a shared static buffer, a data
+      // race when files are parsed on several threads (found by ThreadSanitizer).
+      const std::string word = n.IsScalar() ? ascii_lower(n.Scalar()) : std::string();
+      if (word == "true" || word == "yes" || word == "on") {
+        item.verified = true;
+      } else if (word == "false" || word == "no" || word == "off") {
+        item.verified = false;
+      } else {
         v.error(n, "'verified' must be true or false");
       }
     }
