@@ -59,8 +59,8 @@ test-tsan: bootstrap
 fuzz: bootstrap
 	@cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
 	  -DNEXUSKB_FUZZ=ON -DNEXUSKB_TESTS=OFF >/dev/null
-	@cmake --build $(FUZZ_BUILD) --target fuzz_front_matter fuzz_markdown fuzz_request
-	@for t in front_matter markdown request; do \
+	@cmake --build $(FUZZ_BUILD) --target fuzz_front_matter fuzz_markdown fuzz_request fuzz_http
+	@for t in front_matter markdown request http; do \
 	  mkdir -p tests/fixtures/fuzz-regressions/$$t $(FUZZ_BUILD)/corpus/$$t; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \

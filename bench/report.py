@@ -206,6 +206,27 @@ def main():
         for k, v in sorted(s.get("warm_by_filters", {}).items()):
             w(f"| {k.split('_')[0]} | {fmt(v['p50_ms'], 3)} | {fmt(v['p95_ms'], 3)} | {fmt(v['p99_ms'], 3)} |")
         w("")
+    storms = [(l, load(os.path.join(R, f"wildcards-{l}.json"))) for l in labels]
+    storms = [(l, st) for l, st in storms if st and st.get("warm_by_category", {}).get("word")]
+    if storms:
+        w("### Wildcard storms against a one-word search (warm, same run; issue: bounded cost)\n")
+        w("Ratio = the category's worst query (max) ÷ the one-word searches' median; budget ≤ 20× "
+          "on the 20,000-passage corpus.\n")
+        w("| corpus | one word p50 | alphabet max | ratio | 200 two-letter wildcards max | ratio |")
+        w("|---|---:|---:|---:|---:|---:|")
+        for l, st in storms:
+            cats = st["warm_by_category"]
+            base = cats["word"]["p50_ms"]
+            row = [l, fmt(base, 3)]
+            for cat in ("alphabet", "two_letter_200"):
+                worst = cats.get(cat, {}).get("max_ms")
+                ratio = worst / base if worst is not None and base else None
+                row += [fmt(worst, 3), f"{ratio:.1f}×" if ratio is not None else "–"]
+                if l == "gen-20000" and ratio is not None:
+                    summary["budgets"].append({"budget": f"{cat} wildcards ≤ 20× one word (gen-20000)",
+                                               "measured": ratio, "unit": "×", "met": ratio <= 20})
+            w("| " + " | ".join(row) + " |")
+        w("")
     w("### Phases (re-enacted with the public QueryBuilder API; p50 / p95 ms)\n")
     w("Facet counting two ways in the same run: the server's own `FacetCounter` (one pass; what "
       "local indexes use) and Xapian's built-in spies (a spy per facet on the exact match plus one "

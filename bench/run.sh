@@ -46,6 +46,7 @@ RESULTS=$(cd "$RESULTS" && pwd)
 # Only this script's own outputs (other benchmarks, e.g. relevance.*, share the directory).
 rm -f "$RESULTS"/{machine,index-variants,summary}.json "$RESULTS"/summary.md "$RESULTS"/run.log \
   "$RESULTS"/queries.tsv "$RESULTS"/corpus-*.json "$RESULTS"/search-*.json "$RESULTS"/sphinx-*.json \
+  "$RESULTS"/wildcards-*.json \
   "$RESULTS"/profile-*.{md,json}
 started_at=$(date +%s)
 
@@ -164,6 +165,7 @@ log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 $PY bench/gen_corpus.py --content content --queries "$RESULTS/queries.tsv" >/dev/null
 log "queries: $(wc -l <"$RESULTS/queries.tsv") in $RESULTS/queries.tsv"
+$PY bench/gen_wildcard_queries.py "$WORK/wildcards.tsv"
 if [[ " $PEERS " == *" sphinx "* ]]; then
   stemmer=no
   [[ "$(ldd "$(command -v indexer)" 2>/dev/null)" == *libstemmer* ]] && stemmer=yes
@@ -217,6 +219,10 @@ bench_corpus() {
   "$BIN/bench_search" --index "$index" --queries "$RESULTS/queries.tsv" --repeat "$repeat" \
     --cold "$cold" --json "$RESULTS/search-$label.json" --answers "$WORK/$label/answers.jsonl" \
     "${fts5_args[@]}" >/dev/null
+  # The costliest shapes a client can send (wildcard storms) against one-word searches, same run.
+  log "$label: wildcard storm against one-word searches (bench/gen_wildcard_queries.py)"
+  "$BIN/bench_search" --index "$index" --queries "$WORK/wildcards.tsv" --repeat "$repeat" --cold 0 \
+    --no-phases --json "$RESULTS/wildcards-$label.json" >/dev/null
 
   # Sphinx Search: searchd alone on the machine (no other server running), queried one query at
   # a time over SphinxQL by bench_sphinx, which checks its totals and counts against nexuskb's.

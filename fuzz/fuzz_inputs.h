@@ -4,9 +4,14 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "core/taxonomy.h"
 #include "server/index_snapshot.h"
+
+namespace nexuskb {
+class HttpServer;
+}
 
 namespace nexuskb::fuzz {
 
@@ -25,6 +30,27 @@ class FixtureSearch {
  private:
   std::string dir_;
   std::unique_ptr<IndexHandle> index_;
+};
+
+// The real server on the fixture index, listening on a loopback port; run() sends the input as raw
+// bytes on a new connection (so cpp-httplib parses it as it would a client's), reads what comes
+// back until the server falls quiet, and closes. Aborts when the server answers 500 (an unhandled
+// fault) or when a new connection's /healthz is not answered 200 within 10 s (it stopped serving).
+class FixtureServer {
+ public:
+  FixtureServer();
+  ~FixtureServer();
+  void run(const std::string& raw_request);
+
+ private:
+  // Sends the bytes, then reads until end of file, until nothing came for `first_byte_ms`, or
+  // until the answer paused for `quiet_ms`.
+  std::string exchange(const std::string& raw_request, int first_byte_ms, int quiet_ms) const;
+
+  std::string dir_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+  int port_ = 0;
 };
 
 }  // namespace nexuskb::fuzz

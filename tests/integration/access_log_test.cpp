@@ -22,6 +22,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/raw_connection.h"
+#include "tests/support/serve_process.h"
 #include "tests/support/test_env.h"
 
 namespace nexuskb {
@@ -29,175 +31,13 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using testing::binary;
 using testing::build_index;
+using testing::RawConnection;
+using testing::ServeProcess;
+using testing::slurp;
 using testing::source_path;
 using testing::TempDir;
-
-fs::path binary(const std::string& name) {
-  const char* dir = std::getenv("NEXUSKB_BIN");
-  return fs::path(dir ? dir : "build") / name;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// nexuskb-serve as a child process listening on an ephemeral loopback port (--listen
-// 127.0.0.1:0: no race for a "free" port), its stderr in `log`. Stopped with SIGTERM (SIGKILL
-// after 10 s) when the object dies.
-class ServeProcess {
- public:
-  ServeProcess(const fs::path& index, const fs::path& log, const std::vector<std::string>& extra)
-      : log_(log) {
-    std::vector<std::string> args{"nexuskb-serve",
-                                  "--index",
-                                  index.string(),
-                                  "--listen",
-                                  "127.0.0.1:0",
-                                  "--templates",
-                                  source_path("templates").string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const std::string program = binary("nexuskb-serve").string();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      // Only async-signal-safe calls between fork and exec (the test process has threads).
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) ::dup2(fd, 2);
-      ::execv(program.c_str(), argv.data());
-      ::_exit(127);
-    }
-  }
-  ~ServeProcess() { stop(); }
-  ServeProcess(const ServeProcess&) = delete;
-  ServeProcess& operator=(const ServeProcess&) = delete;
-
-  // Waits (at most 30 s) for the complete "listening on http://127.0.0.1:PORT/" line, then for
-  // /readyz to answer 200.
-  ::testing::AssertionResult wait_ready() {
-    const std::string marker = "listening on http://127.0.0.1:";
-    const auto deadline = Clock::now() + std::chrono::seconds(30);
-    while (port_ < 0) {
-      const std::string log = slurp(log_);
-      if (auto at = log.find(marker); at != std::string::npos) {
-        size_t end = at + marker.size();
-        while (end < log.size() && std::isdigit(static_cast<unsigned char>(log[end]))) ++end;
-        // Only a complete line: stderr is unbuffered, the line may be half written.
-        if (end < log.size() && log[end] == '/' && end > at + marker.size()) {
-          port_ = std::stoi(log.substr(at + marker.size(), end - at - marker.size()));
-          break;
-        }
-      }
-      if (!running()) return ::testing::AssertionFailure() << "exited early:\n" << slurp(log_);
-      if (Clock::now() > deadline) return ::testing::AssertionFailure() << "no port:\n" << log;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    httplib::Client client("127.0.0.1", port_);
-    client.set_connection_timeout(1);
-    client.set_read_timeout(5);
-    while (Clock::now() < deadline) {
-      auto res = client.Get("/readyz");
-      if (res && res->status == 200) return ::testing::AssertionSuccess();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return ::testing::AssertionFailure() << "never ready:\n" << slurp(log_);
-  }
-
-  int port() const { return port_; }
-  bool running() {
-    if (exit_code_ != kRunning) return false;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) != pid_) return true;
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return false;
-  }
-  // SIGTERM, then the exit code (128 + signal when killed; -1 when it had to be SIGKILLed).
-  int stop() {
-    if (pid_ <= 0 || !running()) return exit_code_;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 200 && running(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (running()) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      exit_code_ = -1;
-    }
-    return exit_code_;
-  }
-  std::string log() const { return slurp(log_); }
-
- private:
-  static constexpr int kRunning = -1000;
-  pid_t pid_ = -1;
-  fs::path log_;
-  int port_ = -1;
-  int exit_code_ = kRunning;
-};
-
-// A loopback TCP connection with 5 s send and receive timeouts; closed when the object dies.
-class RawConnection {
- public:
-  explicit RawConnection(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return;
-    timeval timeout{5, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) close();
-  }
-  ~RawConnection() { close(); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  bool ok() const { return fd_ >= 0; }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  bool send(std::string_view data) {
-    while (!data.empty() && fd_ >= 0) {
-      const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<size_t>(n));
-    }
-    return data.empty();
-  }
-  // One response: its status (0 when none came) and headers; the body is read and dropped.
-  int read_response(std::string* head_out = nullptr) {
-    std::string data;
-    char buf[4096];
-    size_t head_end;
-    while ((head_end = data.find("\r\n\r\n")) == std::string::npos) {
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return 0;
-      data.append(buf, static_cast<size_t>(n));
-    }
-    const std::string head = data.substr(0, head_end + 4);
-    size_t length = 0;
-    for (const char* name : {"Content-Length: ", "content-length: "}) {
-      if (auto at = head.find(name); at != std::string::npos)
-        length = std::stoul(head.substr(at + std::strlen(name)));
-    }
-    while (data.size() < head_end + 4 + length) {
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return 0;
-      data.append(buf, static_cast<size_t>(n));
-    }
-    if (head_out) *head_out = head;
-    if (head.rfind("HTTP/1.1 ", 0) != 0) return 0;
-    return std::stoi(head.substr(9, 3));
-  }
-
- private:
-  int fd_ = -1;
-};
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;

@@ -137,7 +137,7 @@ TEST_F(HostileInput, TableOfHostileRequests) {
       EXPECT_EQ(json["error"]["code"], c.error_code);
       EXPECT_TRUE(json["error"]["message"].is_string());
     }
-    if (status == 200 && c.path.rfind("/api/v1/search", 0) == 0 && c.name != "lone wildcard") {
+    if (status == 200 && c.path.rfind("/api/v1/search", 0) == 0) {
       auto json = nlohmann::json::parse(body, nullptr, false);
       ASSERT_FALSE(json.is_discarded());
       EXPECT_TRUE(json.contains("hits"));
@@ -184,13 +184,13 @@ TEST_F(HostileInput, ProtocolLevelAbuseGetsA4xxAndTheServerKeepsServing) {
   };
   for (const Raw& c : cases) {
     SCOPED_TRACE(c.name);
-    std::string response = raw(c.request);
-    if (!response.empty()) {
-      const int status = std::stoi(response.substr(9, 3));
-      EXPECT_GE(status, 400);
-      EXPECT_LT(status, 500);
-      EXPECT_EQ(response.find("\r\nSet-Cookie: evil"), std::string::npos);
-    }
+    // Every abuse gets an answer (a dropped connection tells the client nothing), and a 4xx.
+    const std::string response = raw(c.request);
+    ASSERT_GE(response.size(), 12u) << "no answer";
+    ASSERT_EQ(response.rfind("HTTP/1.1 ", 0), 0u) << response.substr(0, 80);
+    const int status = std::stoi(response.substr(9, 3));
+    EXPECT_GE(status, 400);
+    EXPECT_LT(status, 500);
     expect_still_serving();
   }
 }

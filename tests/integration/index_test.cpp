@@ -472,7 +472,7 @@ TEST_F(CorpusIndex, OwnFacetCounterAgreesWithXapiansBuiltInSpies) {
   SearchService own(*index_);
   SearchService builtin(*index_);
   builtin.set_facet_counting(FacetCounting::kBuiltinSpies);
-  int compared = 0, nonzero_facets = 0;
+  int compared = 0, with_hits = 0, nonzero_facets = 0;
   for (const std::string& q : queries()) {
     for (const Filters& filters : filter_sets()) {
       for (int page : {1, 2}) {
@@ -485,11 +485,14 @@ TEST_F(CorpusIndex, OwnFacetCounterAgreesWithXapiansBuiltInSpies) {
         ASSERT_EQ(describe(a), describe(b))
             << "query '" << q << "', " << filters.size() << " filtered facets, page " << page;
         ++compared;
+        with_hits += !a.hits.empty();
         for (const auto& f : a.facets) nonzero_facets += !f.values.empty() && f.values[0].count;
       }
     }
   }
-  EXPECT_EQ(compared, 128);
+  // The comparison covered answers with hits and real counts, not empty lists: a change that
+  // hollows out the queries or the filters fails here.
+  EXPECT_GT(with_hits, compared / 2) << with_hits << " of " << compared << " had hits";
   EXPECT_GT(nonzero_facets, 200);  // the comparison covered real counts, not empty lists
 }
 

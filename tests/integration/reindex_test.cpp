@@ -14,41 +14,19 @@ namespace nexuskb {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::run_index;
 using testing::RunningServer;
+using testing::search_total;
 using testing::source_path;
 using testing::TempDir;
-
-// Copies the fixture corpus and adds one item holding `word`, so each build is distinguishable.
-void write_corpus(const fs::path& dir, const std::string& word) {
-  fs::remove_all(dir);
-  fs::copy(source_path("tests/fixtures/content"), dir, fs::copy_options::recursive);
-  std::ofstream(dir / "toolkit" / "fx-reindex.en.md")
-      << "---\nid: fx-reindex\nlang: en\nkind: toolkit\n"
-         "title: Rebuild marker\nsection: nexus-concept\n"
-         "practices: [1]\nactors: [judiciary]\nregions: [global]\n"
-         "source: {document: policy-toolkit, url: \"\"}\n"
-         "verified: false\nsummary: Marker item.\n---\n"
-         "## Marker\n\nThis build carries the word "
-      << word << ".\n";
-}
-
-int build(const fs::path& content, const fs::path& out) {
-  std::ostringstream o, e;
-  return run_indexer({.content_dir = content.string(), .out = out.string()}, o, e);
-}
-
-int total_for(httplib::Client& client, const std::string& q) {
-  auto res = client.Get(("/api/v1/search?q=" + q).c_str());
-  if (!res || res->status != 200) return -1;
-  return nlohmann::json::parse(res->body)["total"];
-}
+using testing::write_marker_corpus;
 
 TEST(Reindex, RebuildsUnderLoadDropNoRequestAndNewContentBecomesSearchable) {
   TempDir tmp;
   const fs::path content = tmp.path() / "content";
   const fs::path index = tmp.path() / "index";
-  write_corpus(content, "alphamarker");
-  ASSERT_EQ(build(content, index), 0);
+  write_marker_corpus(content, "alphamarker");
+  ASSERT_EQ(run_index(content, index), 0);
   RunningServer server(index, /*reload_check_ms=*/50);
 
   std::atomic<bool> stop{false};
@@ -67,19 +45,19 @@ TEST(Reindex, RebuildsUnderLoadDropNoRequestAndNewContentBecomesSearchable) {
                                           "echomarker"};
   auto probe = server.client();
   for (const std::string& word : words) {
-    write_corpus(content, word);
-    ASSERT_EQ(build(content, index), 0);
+    write_marker_corpus(content, word);
+    ASSERT_EQ(run_index(content, index), 0);
     int seen = 0;
-    for (int i = 0; i < 200 && (seen = total_for(probe, word)) != 1; ++i) {
+    for (int i = 0; i < 200 && (seen = search_total(probe, word)) != 1; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     EXPECT_EQ(seen, 1) << word << " not searchable after rebuild";
   }
   // A failed build changes nothing: the last good index keeps serving.
   std::ofstream(content / "toolkit" / "broken.en.md") << "---\nid: broken\n---\n";
-  EXPECT_EQ(build(content, index), kExitContentErrors);
+  EXPECT_EQ(run_index(content, index), kExitContentErrors);
   std::this_thread::sleep_for(std::chrono::milliseconds(150));
-  EXPECT_EQ(total_for(probe, "echomarker"), 1);
+  EXPECT_EQ(search_total(probe, "echomarker"), 1);
   stop = true;
   for (auto& t : clients) t.join();
   EXPECT_EQ(failed.load(), 0);

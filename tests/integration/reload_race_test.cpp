@@ -28,26 +28,13 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using testing::source_path;
 using testing::TempDir;
-
-// Copies the fixture corpus and adds one item holding `word`: two builds that differ.
-void write_corpus(const fs::path& dir, const std::string& word) {
-  fs::remove_all(dir);
-  fs::copy(source_path("tests/fixtures/content"), dir, fs::copy_options::recursive);
-  std::ofstream(dir / "toolkit" / "fx-race.en.md")
-      << "---\nid: fx-race\nlang: en\nkind: toolkit\n"
-         "title: Race marker\nsection: nexus-concept\n"
-         "practices: [1]\nactors: [judiciary]\nregions: [global]\n"
-         "source: {document: policy-toolkit, url: \"\"}\n"
-         "verified: false\nsummary: Marker item.\n---\n"
-         "## Marker\n\nThis build carries the word "
-      << word << ".\n";
-}
+using testing::write_marker_corpus;
 
 // Builds the corpus holding `word` into its own folder `dir/<word>/index` and returns the real
 // directory the indexer published (the target of its link).
 fs::path build_version(const fs::path& dir, const std::string& word) {
   const fs::path content = dir / ("content-" + word);
-  write_corpus(content, word);
+  write_marker_corpus(content, word);
   std::ostringstream out, err;
   const fs::path link = dir / word / "index";
   EXPECT_EQ(run_indexer({.content_dir = content.string(), .out = link.string()}, out, err), 0)

@@ -16,64 +16,18 @@
 
 #include "indexer/indexer.h"
 #include "server/search_service.h"
+#include "tests/integration/remote_shards.h"
 #include "tests/support/test_env.h"
 
 namespace nexuskb {
 namespace {
 
 using testing::build_index;
+using testing::port_open;
 using testing::source_path;
 using testing::TempDir;
+using testing::XapianTcpsrv;
 namespace fs = std::filesystem;
-
-int free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool port_open(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// One xapian-tcpsrv serving `db` on a loopback port, stopped when destroyed.
-class TcpServer {
- public:
-  explicit TcpServer(const fs::path& db) : port_(free_loopback_port()) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::setpgid(0, 0);  // its own group: xapian-tcpsrv signals its whole group when stopping
-      const std::string port = std::to_string(port_);
-      ::execlp("xapian-tcpsrv", "xapian-tcpsrv", "--interface", "127.0.0.1", "--port", port.c_str(),
-               db.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int i = 0; i < 200 && !port_open(port_); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  ~TcpServer() {
-    ::kill(-pid_, SIGTERM);  // the server and the children it forked per connection
-    ::waitpid(pid_, nullptr, 0);
-  }
-  int port() const { return port_; }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-};
 
 fs::path build_sharded(const fs::path& dir, int shards) {
   std::ostringstream out, err;
@@ -166,8 +120,8 @@ TEST(Shards, RemoteShardsThroughXapianTcpsrvAnswerExactlyLikeOneIndex) {
   TempDir tmp;
   IndexHandle single(build_index(source_path("tests/fixtures/content"), tmp.path()).string());
   const fs::path built = fs::canonical(build_sharded(tmp.path(), 2));
-  TcpServer shard0(built / "shard-0");
-  TcpServer shard1(built / "shard-1");
+  XapianTcpsrv shard0(built / "shard-0");
+  XapianTcpsrv shard1(built / "shard-1");
   ASSERT_TRUE(port_open(shard0.port()) && port_open(shard1.port()))
       << "xapian-tcpsrv did not start";
   const fs::path stub = tmp.path() / "remote.stub";

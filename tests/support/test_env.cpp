@@ -3,11 +3,14 @@
 
 #include <chrono>
 #include <csignal>
+#include <fstream>
+#include <iostream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "indexer/indexer.h"
 
@@ -52,6 +55,32 @@ fs::path build_index(const fs::path& content_dir, const fs::path& dir) {
   int code = run_indexer(config, out, err);
   EXPECT_EQ(code, 0) << err.str();
   return dir / "index";
+}
+
+int run_index(const fs::path& content_dir, const fs::path& out) {
+  std::ostringstream o, e;
+  const int code = run_indexer({.content_dir = content_dir.string(), .out = out.string()}, o, e);
+  if (code != 0) std::cerr << e.str();
+  return code;
+}
+
+void write_marker_corpus(const fs::path& dir, const std::string& word) {
+  fs::remove_all(dir);
+  fs::copy(source_path("tests/fixtures/content"), dir, fs::copy_options::recursive);
+  std::ofstream(dir / "toolkit" / "fx-marker.en.md")
+      << "---\nid: fx-marker\nlang: en\nkind: toolkit\n"
+         "title: Build marker\nsection: nexus-concept\n"
+         "practices: [1]\nactors: [judiciary]\nregions: [global]\n"
+         "source: {document: policy-toolkit, url: \"\"}\n"
+         "verified: false\nsummary: Marker item.\n---\n"
+         "## Marker\n\nThis build carries the word "
+      << word << ".\n";
+}
+
+int search_total(httplib::Client& client, const std::string& q) {
+  auto res = client.Get(("/api/v1/search?q=" + q).c_str());
+  if (!res || res->status != 200) return -1;
+  return nlohmann::json::parse(res->body).value("total", -1);
 }
 
 RunningServer::RunningServer(const fs::path& index_path, int reload_check_ms) {

@@ -36,6 +36,17 @@ class TempDir {
 std::filesystem::path build_index(const std::filesystem::path& content_dir,
                                   const std::filesystem::path& dir);
 
+// Indexes `content_dir` into `out` (the path the indexer publishes); returns its exit code.
+int run_index(const std::filesystem::path& content_dir, const std::filesystem::path& out);
+
+// Copies the fixture corpus into `dir` (replacing it) and adds one item, fx-marker, holding
+// `word`: builds that differ by one searchable word (keep the words far apart, so that no
+// spelling correction turns one into another).
+void write_marker_corpus(const std::filesystem::path& dir, const std::string& word);
+
+// The total of GET /api/v1/search?q=<q>, or -1 when the server did not answer 200.
+int search_total(httplib::Client& client, const std::string& q);
+
 // The real HttpServer on an ephemeral loopback port, serving in a background thread.
 class RunningServer {
  public:

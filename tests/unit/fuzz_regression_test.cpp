@@ -51,5 +51,12 @@ TEST(FuzzRegression, RequestInputs) {
   for (const auto& input : inputs) search.run(input);
 }
 
+TEST(FuzzRegression, HttpInputs) {
+  const auto inputs = inputs_for("http");
+  ASSERT_FALSE(inputs.empty());
+  fuzz::FixtureServer server;
+  for (const auto& input : inputs) server.run(input);
+}
+
 }  // namespace
 }  // namespace nexuskb

@@ -232,13 +232,16 @@ TEST(SearchRequestTest, ExtraAllowedParameters) {
 }
 
 // A practice filter becomes the term XP<number>, which the indexer writes as std::to_string(n):
-// "07" must either be rejected or normalised to "7", never kept as a value no document has.
+// "07" is normalised to "7" (and is then the same value as "7"), never kept as a value no
+// document has; what is not a practice number is refused.
 TEST(SearchRequestTest, PracticeValueIsCanonicalNumber) {
   auto r = parse({{"practice", "07"}, {"practice", "7"}});
-  if (r.ok()) {
-    EXPECT_EQ(r.value().filters.at("practice"), (std::vector<std::string>{"7"}));
-  } else {
-    EXPECT_EQ(r.error().parameter, "practice");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().filters.at("practice"), (std::vector<std::string>{"7"}));
+  for (const char* bad : {"0", "seven", "7a", "-7", "1000"}) {
+    auto refused = parse({{"practice", bad}});
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().parameter, "practice") << bad;
   }
 }
 
