@@ -288,6 +288,7 @@ std::string HtmlPages::search(const SearchRequest& request, const SearchResult& 
                          set_param(set_param(params, "page", ""), "q", result.corrected_query))}};
   }
   ctx["syntax_fallback"] = result.syntax_fallback;
+  ctx["words_dropped"] = result.words_dropped;
   ctx["relaxed"] = result.relaxed;
 
   // Items with every word first, then those with some of them, shown apart so that nobody takes

@@ -1,6 +1,8 @@
 // JSON renderer.
 #include "server/json_render.h"
 
+#include "server/search_options.h"
+
 namespace nexuskb {
 
 nlohmann::json to_json(const SearchHit& h) {
@@ -44,6 +46,12 @@ nlohmann::json to_json(const SearchResult& r) {
     j["notices"].push_back(
         {{"code", "syntax_fallback"},
          {"message", "the query syntax was malformed; searched the plain words instead"}});
+  }
+  if (r.words_dropped) {
+    j["notices"].push_back(
+        {{"code", "words_dropped"},
+         {"message", "the query is long: only its first " +
+                         std::to_string(search_options::kMaxQueryWords) + " words were searched"}});
   }
   if (r.relaxed) {
     j["notices"].push_back(

@@ -9,6 +9,7 @@
 #include "core/stopwords.h"
 #include "core/synonyms.h"
 #include "server/query_text.h"
+#include "server/search_options.h"
 #include "server/wildcard_field.h"
 
 namespace nexuskb {
@@ -163,7 +164,7 @@ QueryPlan QueryBuilder::build(const SearchRequest& request) const {
   // Syntax is judged on the query as typed; removing "GP 18" from "money OR GP 18" must not
   // leave a dangling operator behind.
   plan.syntax_fallback = !is_well_formed(text);
-  text = bound_wildcards(text);
+  text = bound_wildcards(bound_words(text, search_options::kMaxQueryWords, plan.words_dropped));
   plan.practice_mentions = extract_practice_mentions(text);
   if (!plan.practice_mentions.empty()) text = strip_dangling_operators(text);
   // Spelling suggestions cost about a third of a search: only ask when a word is unknown.

@@ -31,6 +31,7 @@ struct QueryPlan {
   std::vector<int> practice_mentions;            // "GP 23" -> 23
   std::string corrected_query;                   // did-you-mean, empty when none
   bool syntax_fallback = false;                  // the query was re-read as plain words
+  bool words_dropped = false;  // words past search_options::kMaxQueryWords were left out
   bool has_text = false;
 };
 

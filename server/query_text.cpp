@@ -177,6 +177,26 @@ std::string bound_wildcards(const std::string& text) {
   return out;
 }
 
+std::string bound_words(const std::string& text, size_t max_words, bool& dropped) {
+  size_t words = 0, at = 0;
+  while (at < text.size()) {
+    const size_t start = text.find_first_not_of(" \t\n", at);
+    if (start == std::string::npos) break;
+    size_t end = text.find_first_of(" \t\n", start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view word(text.data() + start, end - start);
+    const bool op = word == "AND" || word == "OR" || word == "NOT" || word == "XOR" ||
+                    word == "NEAR" || word.find_first_not_of("()\"+-") == std::string_view::npos;
+    if (!op && ++words > max_words) {
+      dropped = true;
+      const std::string kept = strip_dangling_operators(text.substr(0, start));
+      return is_well_formed(kept) ? kept : plain_words(kept);
+    }
+    at = end;
+  }
+  return text;
+}
+
 std::string normalize_field_values(const std::string& text) {
   static const std::regex field(
       R"re(\b(practice|actor|region|kind|section|theme|lang|title):([^\s()"]+))re");

@@ -37,6 +37,10 @@ std::string guess_language(const std::string& text, const std::string& fallback)
 // and only on the first four such words; other words lose their `*` ("a* corr*" -> "a corr*").
 std::string bound_wildcards(const std::string& text);
 
+// The text up to its `max_words`-th word (AND, OR, NOT, XOR and NEAR do not count); `dropped` is
+// set when words were left out. A cut that leaves a quote or bracket open yields the plain words.
+std::string bound_words(const std::string& text, size_t max_words, bool& dropped);
+
 // Removes good-practice mentions ("GP 23", "gp23", "good practice 23", "bonne pratique 23",
 // "practice:23" is kept as a filter) from `text` and returns their numbers.
 std::vector<int> extract_practice_mentions(std::string& text);

@@ -12,13 +12,13 @@
 namespace nexuskb {
 
 struct SearchHit {
-  StoredItem item;             // the version shown; html omitted
+  StoredItem item;                           // the version shown; html omitted
   std::vector<std::string> other_languages;  // the item's other versions
-  bool all_words = false;      // has every word of the query (the first tier)
-  std::string url;             // /doc/<id>?lang=..#<anchor>
-  std::string passage_anchor;  // best-matching passage
-  std::string passage;         // its heading
-  std::string snippet_html;    // escaped, matches in <mark>
+  bool all_words = false;                    // has every word of the query (the first tier)
+  std::string url;                           // /doc/<id>?lang=..#<anchor>
+  std::string passage_anchor;                // best-matching passage
+  std::string passage;                       // its heading
+  std::string snippet_html;                  // escaped, matches in <mark>
   double score = 0;
 };
 
@@ -38,7 +38,8 @@ struct SearchResult {
   std::string corrected_query;      // empty: none
   bool correction_applied = false;  // results are for corrected_query
   bool syntax_fallback = false;
-  bool relaxed = false;  // no item had every word; these items have some of them
+  bool words_dropped = false;  // only the first search_options::kMaxQueryWords words searched
+  bool relaxed = false;        // no item had every word; these items have some of them
   // Items with every word of the query: the first `total_all_words` results (relevance order).
   Xapian::doccount total_all_words = 0;
   std::vector<int> practice_mentions;

@@ -254,6 +254,7 @@ SearchResult SearchService::search_once(const SearchRequest& request) const {
     }
   }
   result.syntax_fallback = plan.syntax_fallback;
+  result.words_dropped = plan.words_dropped;
   result.practice_mentions = plan.practice_mentions;
   result.total = run.total;
   result.total_all_words = plan.has_text ? run.total_all_words : run.total;

@@ -62,6 +62,24 @@ TEST_F(ServerTest, SearchReturnsHitsAndFacetsWithTheContractFields) {
     EXPECT_TRUE(actor.contains(field)) << field;
 }
 
+// A long query is searched on its first 16 words, and the answer says so (API and page); the
+// words kept still find what they find.
+TEST_F(ServerTest, LongQueriesAreSearchedOnTheirFirstWordsAndSaySo) {
+  std::string long_query = "hawala";
+  for (int i = 0; i < 60; ++i) long_query += "%20filler" + std::to_string(i);
+  json body = get_json("/api/v1/search?q=" + long_query);
+  bool said = false;
+  for (const json& n : body["notices"]) said = said || n["code"] == "words_dropped";
+  EXPECT_TRUE(said) << body["notices"];
+  EXPECT_GE(body["total"].get<int>(), 1);
+  EXPECT_EQ(body["hits"][0]["id"], "fx-gp-18");
+  json short_body = get_json("/api/v1/search?q=hawala%20money");
+  for (const json& n : short_body["notices"]) EXPECT_NE(n["code"], "words_dropped");
+  auto page = get("/search?q=" + long_query);
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->body.find("notice-words"), std::string::npos);
+}
+
 // Totals and facet counts count items, and a click on any facet value (adding it as a filter)
 // finds the number shown, with words and without.
 TEST_F(ServerTest, ClickingAnyFacetValueReturnsExactlyItsCount) {

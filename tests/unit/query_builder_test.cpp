@@ -533,5 +533,33 @@ TEST(BoundWildcardsTest, KeepsOnlyAffordableWildcards) {
   EXPECT_EQ(bound_wildcards("*"), "*");
 }
 
+std::string words(size_t n, const std::string& prefix = "w") {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += (i ? " " : "") + prefix + std::to_string(i);
+  return out;
+}
+
+TEST(QueryTextTest, LongQueriesAreSearchedOnTheirFirstWords) {
+  bool dropped = false;
+  EXPECT_EQ(bound_words(words(32), 32, dropped), words(32));
+  EXPECT_FALSE(dropped);
+  EXPECT_EQ(bound_words(words(200), 32, dropped), words(32));
+  EXPECT_TRUE(dropped);
+  // Operators are not words; a dangling one at the cut goes.
+  dropped = false;
+  EXPECT_EQ(bound_words("a AND b OR c NOT d", 4, dropped), "a AND b OR c NOT d");
+  EXPECT_FALSE(dropped);
+  EXPECT_EQ(bound_words("a AND b OR c", 2, dropped), "a AND b");
+  EXPECT_TRUE(dropped);
+  // A cut inside a phrase or brackets keeps the plain words, never a malformed query.
+  dropped = false;
+  const std::string cut = bound_words("\"a b c\" (d e)", 2, dropped);
+  EXPECT_TRUE(dropped);
+  EXPECT_TRUE(is_well_formed(cut)) << cut;
+  EXPECT_NE(cut.find('a'), std::string::npos);
+  EXPECT_NE(cut.find('b'), std::string::npos);
+  EXPECT_EQ(cut.find('c'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace nexuskb
